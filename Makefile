@@ -1,0 +1,55 @@
+# Set-up and everyday commands. Every target creates the virtual environment from the
+# lock file first if needed, so `make train` and `make test` work on a fresh clone.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+# Telemetry off and no prompts: nothing may wait on standard input.
+export DO_NOT_TRACK := 1
+export KEDRO_DISABLE_TELEMETRY := 1
+export MLFLOW_DISABLE_TELEMETRY := true
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: install train test lint format viz ui lock clean
+
+$(STAMP): requirements.lock pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip==26.3"
+	$(BIN)/python -m pip install --quiet --requirement requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps --editable .
+	touch $(STAMP)
+
+install: $(STAMP)  ## Create .venv with the locked versions and the project.
+
+train: $(STAMP)  ## Run the train pipeline on the default data set.
+	$(BIN)/kedro run --pipelines=train
+
+test: $(STAMP)  ## Run the whole test suite.
+	$(BIN)/pytest
+
+lint: $(STAMP)  ## Lint and check formatting.
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
+
+format: $(STAMP)  ## Apply the formatter and safe lint fixes.
+	$(BIN)/ruff format src tests
+	$(BIN)/ruff check --fix src tests
+
+viz: $(STAMP)  ## Browse the pipelines with kedro viz on http://127.0.0.1:4141.
+	$(BIN)/kedro viz run --host 127.0.0.1 --no-browser
+
+ui: $(STAMP)  ## Browse the MLflow runs on http://127.0.0.1:5000.
+	$(BIN)/kedro mlflow ui
+
+lock:  ## Re-resolve the direct dependencies in pyproject.toml into requirements.lock.
+	rm -rf .venv-lock
+	$(PYTHON) -m venv .venv-lock
+	.venv-lock/bin/python -m pip install --quiet --upgrade "pip==26.3"
+	.venv-lock/bin/python -m pip install --quiet ".[dev]"
+	.venv-lock/bin/python -m pip freeze --exclude-editable | grep -v '^tabular.mlops' > requirements.lock
+	rm -rf .venv-lock
+
+clean:  ## Remove the environment and every run output (data, runs, artefacts).
+	rm -rf $(VENV) mlflow.db mlartifacts
+	find data -type f ! -name .gitkeep -delete

@@ -1,0 +1,3 @@
+"""tabular-mlops"""
+
+__version__ = "0.1"

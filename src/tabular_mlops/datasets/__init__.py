@@ -1,0 +1,8 @@
+"""Project-specific Kedro datasets."""
+
+from tabular_mlops.datasets.mlflow_model_with_example_dataset import (
+    MlflowModelWithExampleDataset,
+)
+from tabular_mlops.datasets.tabular_source_dataset import TabularSourceDataset
+
+__all__ = ["MlflowModelWithExampleDataset", "TabularSourceDataset"]

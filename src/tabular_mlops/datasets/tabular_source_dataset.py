@@ -1,0 +1,92 @@
+"""The table a run starts from: a user's CSV/Parquet file or a bundled example."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import PurePosixPath
+from typing import Any
+
+import pandas as pd
+from kedro.io import AbstractDataset, DatasetError
+from kedro_datasets.pandas import CSVDataset, ParquetDataset
+from sklearn import datasets as sklearn_datasets
+from sklearn.utils import Bunch
+
+BUNDLED_DATASETS: dict[str, Callable[..., Bunch]] = {
+    "breast_cancer": sklearn_datasets.load_breast_cancer,
+    "wine": sklearn_datasets.load_wine,
+    "iris": sklearn_datasets.load_iris,
+    "diabetes": sklearn_datasets.load_diabetes,
+}
+FILE_DATASETS: dict[str, type[AbstractDataset]] = {
+    ".csv": CSVDataset,
+    ".parquet": ParquetDataset,
+    ".pq": ParquetDataset,
+}
+
+
+def load_bundled_dataset(name: str) -> pd.DataFrame:
+    """Load a scikit-learn bundled data set with its target in a ``target`` column.
+
+    Class labels are given their names (e.g. ``malignant``), as a user's table would.
+    """
+    bunch = BUNDLED_DATASETS[name](as_frame=True)
+    table = bunch.frame
+    if "target_names" in bunch:
+        table["target"] = bunch.target_names[table["target"]]
+    return table
+
+
+class TabularSourceDataset(AbstractDataset[None, pd.DataFrame]):
+    """Read-only source table.
+
+    Loads ``filepath`` (CSV or Parquet, chosen by extension) when it is set, otherwise
+    the scikit-learn bundled data set named by ``bundled``, which needs no download.
+
+    Example catalog entry::
+
+        source_table:
+          type: tabular_mlops.datasets.TabularSourceDataset
+          filepath: ${runtime_params:data.filepath,null}
+          bundled: breast_cancer
+    """
+
+    def __init__(
+        self,
+        bundled: str = "breast_cancer",
+        filepath: str | None = None,
+        load_args: dict[str, Any] | None = None,
+        metadata: dict[str, Any] | None = None,
+    ) -> None:
+        if filepath is None and bundled not in BUNDLED_DATASETS:
+            raise DatasetError(
+                f"Unknown bundled data set '{bundled}' (parameter data.dataset). "
+                f"Choose one of: {', '.join(BUNDLED_DATASETS)}."
+            )
+        self._bundled = bundled
+        self._filepath = filepath
+        self._load_args = load_args or {}
+        self.metadata = metadata
+
+    def _file_dataset(self) -> AbstractDataset:
+        suffix = PurePosixPath(self._filepath).suffix.lower()
+        if suffix not in FILE_DATASETS:
+            raise DatasetError(
+                f"Unsupported file type '{suffix or '(none)'}' for data.filepath="
+                f"'{self._filepath}'. Use one of: {', '.join(FILE_DATASETS)}."
+            )
+        return FILE_DATASETS[suffix](filepath=self._filepath, load_args=self._load_args)
+
+    def load(self) -> pd.DataFrame:
+        if self._filepath is None:
+            return load_bundled_dataset(self._bundled)
+        return self._file_dataset().load()
+
+    def save(self, data: None) -> None:
+        raise DatasetError("The source table is read-only; nodes write 'raw_table'.")
+
+    def _exists(self) -> bool:
+        return self._filepath is None or self._file_dataset().exists()
+
+    def _describe(self) -> dict[str, Any]:
+        return {"bundled": self._bundled, "filepath": self._filepath}

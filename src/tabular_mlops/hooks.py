@@ -1,0 +1,66 @@
+"""Project hooks: tag each MLflow run with what it was trained on."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import mlflow
+from kedro.framework.hooks import hook_impl
+from kedro.pipeline.node import Node
+
+
+def git_commit(repository: Path) -> str:
+    """The checked-out commit, with ``-dirty`` if tracked files changed; else ``unknown``."""
+    try:
+        commit, changes = (
+            subprocess.run(
+                ["git", *args],
+                cwd=repository,
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout.strip()
+            for args in (
+                ["rev-parse", "HEAD"],
+                ["status", "--porcelain", "--untracked-files=no"],
+            )
+        )
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return f"{commit}-dirty" if changes else commit
+
+
+class RunTagsHook:
+    """Tags the MLflow run with the data fingerprint, the git commit and the task."""
+
+    @hook_impl
+    def after_node_run(self, node: Node, outputs: dict[str, Any]) -> None:
+        if mlflow.active_run() is None:
+            return
+        if "data_fingerprint" in outputs:
+            mlflow.set_tags(
+                outputs["data_fingerprint"] | {"git.commit": git_commit(Path.cwd())}
+            )
+        if "feature_spec" in outputs:
+            mlflow.set_tag("task", outputs["feature_spec"]["task"])
+
+
+class CloseMlflowRunHook:
+    """Ends the MLflow run completely once a successful pipeline has finished.
+
+    kedro-mlflow re-enters its run before every node but ends it only once, so a later
+    session in the same process (a notebook, a test) would log into the old run.
+    A run that was already active before the session (an orchestrator's) is left open.
+    """
+
+    @hook_impl
+    def after_context_created(self) -> None:
+        self._outer_run_active = mlflow.active_run() is not None
+
+    @hook_impl
+    def after_pipeline_run(self) -> None:
+        if not self._outer_run_active:
+            while mlflow.active_run() is not None:
+                mlflow.end_run()

@@ -1,0 +1,230 @@
+"""Nodes that build, fit and score candidate models and pick the champion."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import pandas as pd
+from sklearn.base import BaseEstimator
+from sklearn.compose import ColumnTransformer, make_column_selector
+from sklearn.ensemble import (
+    HistGradientBoostingClassifier,
+    HistGradientBoostingRegressor,
+    RandomForestClassifier,
+    RandomForestRegressor,
+)
+from sklearn.impute import SimpleImputer
+from sklearn.linear_model import LogisticRegression, Ridge
+from sklearn.metrics import get_scorer
+from sklearn.model_selection import KFold, StratifiedKFold, cross_validate
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import OneHotEncoder, StandardScaler
+
+logger = logging.getLogger(__name__)
+
+ESTIMATORS: dict[str, dict[str, type[BaseEstimator]]] = {
+    "linear": {"classification": LogisticRegression, "regression": Ridge},
+    "random_forest": {
+        "classification": RandomForestClassifier,
+        "regression": RandomForestRegressor,
+    },
+    "hist_gradient_boosting": {
+        "classification": HistGradientBoostingClassifier,
+        "regression": HistGradientBoostingRegressor,
+    },
+}
+"""Model families: the estimator used for each kind of task."""
+
+SCORERS: dict[str, dict[str, str]] = {
+    "binary": {
+        "accuracy": "accuracy",
+        "balanced_accuracy": "balanced_accuracy",
+        "f1_macro": "f1_macro",
+        "roc_auc": "roc_auc",
+        "log_loss": "neg_log_loss",
+    },
+    "multiclass": {
+        "accuracy": "accuracy",
+        "balanced_accuracy": "balanced_accuracy",
+        "f1_macro": "f1_macro",
+        "roc_auc": "roc_auc_ovr",
+        "log_loss": "neg_log_loss",
+    },
+    "regression": {
+        "rmse": "neg_root_mean_squared_error",
+        "mae": "neg_mean_absolute_error",
+        "r2": "r2",
+    },
+}
+"""Reported metrics per task, as scikit-learn scorer names."""
+
+LOWER_IS_BETTER = frozenset({"log_loss", "rmse", "mae"})
+
+
+def task_kind(task: str) -> str:
+    """``classification`` for binary and multiclass tasks, else ``regression``."""
+    return "regression" if task == "regression" else "classification"
+
+
+def build_preprocessor(preprocessing: dict[str, Any]) -> ColumnTransformer:
+    """Impute and scale numeric columns; impute and one-hot encode the others."""
+    numeric = Pipeline(
+        [("impute", SimpleImputer(strategy="median")), ("scale", StandardScaler())]
+    )
+    categorical = Pipeline(
+        [
+            ("impute", SimpleImputer(strategy="constant", fill_value="missing")),
+            (
+                "encode",
+                OneHotEncoder(
+                    handle_unknown="infrequent_if_exist",
+                    min_frequency=preprocessing["min_category_frequency"],
+                    sparse_output=False,
+                ),
+            ),
+        ]
+    )
+    return ColumnTransformer(
+        [
+            ("numeric", numeric, make_column_selector(dtype_include="number")),
+            ("categorical", categorical, make_column_selector(dtype_exclude="number")),
+        ],
+        verbose_feature_names_out=False,
+    )
+
+
+def build_candidate(
+    candidate: dict[str, Any], modelling: dict[str, Any], task: str
+) -> Pipeline:
+    """An unfitted preprocessing + estimator pipeline for one model family."""
+    kind = task_kind(task)
+    estimator = ESTIMATORS[candidate["family"]][kind](
+        **candidate["hyperparameters"][kind]
+    )
+    if "random_state" in estimator.get_params():
+        estimator.set_params(random_state=modelling["random_state"])
+    return Pipeline(
+        [
+            ("preprocess", build_preprocessor(modelling["preprocessing"])),
+            ("estimator", estimator),
+        ]
+    )
+
+
+def _labels(y: pd.DataFrame, feature_spec: dict[str, Any]) -> pd.Series:
+    return y[feature_spec["target"]]
+
+
+def train_candidate(
+    X_train: pd.DataFrame,
+    y_train: pd.DataFrame,
+    feature_spec: dict[str, Any],
+    candidate: dict[str, Any],
+    modelling: dict[str, Any],
+) -> Pipeline:
+    """Fit a candidate on the whole training set."""
+    model = build_candidate(candidate, modelling, feature_spec["task"])
+    return model.fit(X_train, _labels(y_train, feature_spec))
+
+
+def cross_validate_candidate(
+    X_train: pd.DataFrame,
+    y_train: pd.DataFrame,
+    feature_spec: dict[str, Any],
+    candidate: dict[str, Any],
+    modelling: dict[str, Any],
+) -> dict[str, float]:
+    """Mean and spread of each metric over seeded k-fold CV on the training set."""
+    task = feature_spec["task"]
+    folds = (KFold if task == "regression" else StratifiedKFold)(
+        n_splits=modelling["cv_folds"],
+        shuffle=True,
+        random_state=modelling["random_state"],
+    )
+    results = cross_validate(
+        build_candidate(candidate, modelling, task),
+        X_train,
+        _labels(y_train, feature_spec),
+        cv=folds,
+        scoring=SCORERS[task],
+    )
+    scores = {}
+    for metric, scorer in SCORERS[task].items():
+        values = results[f"test_{metric}"] * (-1 if scorer.startswith("neg_") else 1)
+        scores[f"cv_{metric}"] = float(values.mean())
+        scores[f"cv_{metric}_std"] = float(values.std())
+    logger.info(
+        "%s: cross-validated %s",
+        candidate["family"],
+        ", ".join(
+            f"{k[3:]}={v:.4f}" for k, v in scores.items() if not k.endswith("_std")
+        ),
+    )
+    return scores
+
+
+def score_model(
+    model: Pipeline,
+    X: pd.DataFrame,
+    y: pd.DataFrame,
+    feature_spec: dict[str, Any],
+) -> dict[str, float]:
+    """Each of the task's metrics for ``model`` on one labelled table."""
+    labels = _labels(y, feature_spec)
+    scores = {}
+    for metric, scorer in SCORERS[feature_spec["task"]].items():
+        value = get_scorer(scorer)(model, X, labels)
+        scores[metric] = float(-value if scorer.startswith("neg_") else value)
+    return scores
+
+
+def evaluate_candidate(
+    model: Pipeline,
+    X_test: pd.DataFrame,
+    y_test: pd.DataFrame,
+    feature_spec: dict[str, Any],
+    cv_scores: dict[str, float],
+) -> dict[str, float]:
+    """Cross-validation scores together with scores on the held-out test set."""
+    test_scores = {
+        f"test_{metric}": value
+        for metric, value in score_model(model, X_test, y_test, feature_spec).items()
+    }
+    return cv_scores | test_scores
+
+
+def champion_metric(modelling: dict[str, Any], task: str) -> str:
+    """The metric that ranks candidates for this task."""
+    return modelling["champion_metric"][task_kind(task)]
+
+
+def rank_candidates(
+    modelling: dict[str, Any],
+    feature_spec: dict[str, Any],
+    **metrics_by_family: dict[str, float],
+) -> pd.DataFrame:
+    """One row per candidate, best first by the cross-validated champion metric."""
+    metric = champion_metric(modelling, feature_spec["task"])
+    comparison = pd.DataFrame.from_dict(metrics_by_family, orient="index")
+    comparison = comparison.rename_axis("family").reset_index()
+    comparison = comparison.sort_values(
+        f"cv_{metric}", ascending=metric in LOWER_IS_BETTER, kind="stable"
+    ).reset_index(drop=True)
+    comparison.insert(1, "rank", range(1, len(comparison) + 1))
+    best = comparison.iloc[0]
+    logger.info(
+        "Champion: %s (cv_%s=%.4f, test_%s=%.4f) among %d candidates.",
+        best["family"],
+        metric,
+        best[f"cv_{metric}"],
+        metric,
+        best[f"test_{metric}"],
+        len(comparison),
+    )
+    return comparison
+
+
+def select_champion(candidate_comparison: pd.DataFrame, **models: Pipeline) -> Pipeline:
+    """The fitted model of the best-ranked candidate."""
+    return models[candidate_comparison["family"].iloc[0]]

@@ -1,0 +1,85 @@
+"""One candidate template per model family (Kedro namespaces), then champion selection."""
+
+from kedro.pipeline import Node, Pipeline
+
+from .nodes import (
+    cross_validate_candidate,
+    evaluate_candidate,
+    rank_candidates,
+    select_champion,
+    train_candidate,
+)
+
+MODEL_FAMILIES = ("linear", "random_forest", "hist_gradient_boosting")
+"""Namespaces, one per candidate; each has a parameter block of the same name."""
+
+SHARED_INPUTS = {"X_train", "y_train", "X_test", "y_test", "feature_spec"}
+
+
+def create_candidate_pipeline() -> Pipeline:
+    """Fit, cross-validate and score one candidate given by ``params:candidate``."""
+    training_inputs = [
+        "X_train",
+        "y_train",
+        "feature_spec",
+        "params:candidate",
+        "params:modelling",
+    ]
+    return Pipeline(
+        [
+            Node(
+                func=train_candidate,
+                inputs=training_inputs,
+                outputs="model",
+                name="train_candidate",
+            ),
+            Node(
+                func=cross_validate_candidate,
+                inputs=training_inputs,
+                outputs="cv_scores",
+                name="cross_validate_candidate",
+            ),
+            Node(
+                func=evaluate_candidate,
+                inputs=["model", "X_test", "y_test", "feature_spec", "cv_scores"],
+                outputs="metrics",
+                name="evaluate_candidate",
+            ),
+        ]
+    )
+
+
+def create_pipeline(**kwargs) -> Pipeline:
+    candidates = sum(
+        Pipeline(
+            create_candidate_pipeline(),
+            namespace=family,
+            inputs=SHARED_INPUTS,
+            parameters={"params:modelling"},
+        )
+        for family in MODEL_FAMILIES
+    )
+    selection = Pipeline(
+        [
+            Node(
+                func=rank_candidates,
+                inputs={
+                    "modelling": "params:modelling",
+                    "feature_spec": "feature_spec",
+                    **{family: f"{family}.metrics" for family in MODEL_FAMILIES},
+                },
+                outputs="candidate_comparison",
+                name="rank_candidates",
+            ),
+            Node(
+                func=select_champion,
+                inputs={
+                    "candidate_comparison": "candidate_comparison",
+                    **{family: f"{family}.model" for family in MODEL_FAMILIES},
+                },
+                outputs="champion_model",
+                name="select_champion",
+            ),
+        ]
+    )
+    return candidates + selection

@@ -1,0 +1,125 @@
+import numpy as np
+import pandas as pd
+import pytest
+
+from tabular_mlops.pipelines.data_processing.nodes import (
+    build_feature_spec,
+    build_features,
+    build_primary_table,
+    clean_table,
+    fingerprint_table,
+    infer_task,
+    ingest_source_table,
+    split_train_test,
+)
+
+DATA = {"target": "label", "task": "auto", "id_unique_share": 0.9}
+SPLIT = {"test_size": 0.25, "random_state": 0}
+
+
+@pytest.fixture
+def intermediate(mixed_table):
+    return clean_table(ingest_source_table(mixed_table), DATA)
+
+
+@pytest.fixture
+def spec(intermediate):
+    return build_feature_spec(intermediate, DATA)
+
+
+def test_ingest_makes_column_names_plain_strings():
+    raw = ingest_source_table(pd.DataFrame({0: [1], " name ": [2]}))
+    assert list(raw.columns) == ["0", "name"]
+
+
+def test_fingerprint_changes_with_content_only(mixed_table):
+    same = fingerprint_table(mixed_table.copy())
+    changed = mixed_table.copy()
+    changed.loc[0, "income"] = 1.0
+    assert fingerprint_table(mixed_table) == same
+    assert fingerprint_table(changed)["data.sha256"] != same["data.sha256"]
+    assert same["data.rows"] == str(len(mixed_table))
+
+
+def test_clean_table_types_text_columns(intermediate):
+    assert pd.api.types.is_numeric_dtype(intermediate["age"])
+    assert pd.api.types.is_datetime64_any_dtype(intermediate["signup"])
+    assert intermediate["city"].dtype == object
+
+
+def test_clean_table_drops_rows_without_target(mixed_table, intermediate, caplog):
+    assert len(intermediate) == len(mixed_table) - 2
+    assert intermediate["label"].notna().all()
+
+
+def test_clean_table_keeps_mostly_text_columns_as_text():
+    raw = pd.DataFrame({"code": ["1", "2", "x", "y"] * 5, "label": ["a", "b"] * 10})
+    assert clean_table(raw, DATA | {"target": "label"})["code"].dtype == object
+
+
+@pytest.mark.parametrize(
+    ("values", "requested", "task"),
+    [
+        (["a", "b", "a"], "auto", "binary"),
+        (["a", "b", "c"], "auto", "multiclass"),
+        ([0, 1, 2, 1], "auto", "multiclass"),
+        ([0.5, 1.7, 2.2, 3.9], "auto", "regression"),
+        (list(range(50)), "auto", "regression"),
+        ([0, 1, 2, 1], "regression", "regression"),
+        ([0.5, 1.5, 0.5, 1.5], "classification", "binary"),
+    ],
+)
+def test_infer_task(values, requested, task):
+    assert infer_task(pd.Series(values), requested) == task
+
+
+def test_feature_spec_classifies_columns(spec):
+    assert spec["task"] == "binary"
+    assert spec["numeric"] == ["age", "income"]
+    assert spec["categorical"] == ["city"]
+    assert spec["datetime"] == ["signup"]
+    assert spec["dropped"] == {
+        "customer_id": "identifier (almost every value unique)",
+        "constant": "constant",
+    }
+    assert spec["classes"] == ["churn", "stay"]
+
+
+def test_feature_spec_drops_empty_columns_and_row_numbers():
+    table = pd.DataFrame(
+        {
+            "row": range(30),
+            "empty": [np.nan] * 30,
+            "x": [1.0, 2.0] * 15,
+            "label": ["a", "b"] * 15,
+        }
+    )
+    spec = build_feature_spec(table, DATA)
+    assert set(spec["dropped"]) == {"row", "empty"}
+
+
+def test_primary_table_expands_dates_and_keeps_target(intermediate, spec):
+    primary = build_primary_table(intermediate, spec)
+    assert {"signup_year", "signup_month", "signup_day", "signup_day_of_week"} <= set(
+        primary
+    )
+    assert "signup" not in primary and "customer_id" not in primary
+    assert primary["label"].tolist() == intermediate["label"].tolist()
+
+
+def test_build_features_reads_raw_rows_like_training(mixed_table, intermediate, spec):
+    from_raw = build_features(mixed_table.drop(columns="label"), spec)
+    from_clean = build_features(intermediate, spec)
+    assert list(from_raw.columns) == list(from_clean.columns)
+    assert (from_raw.dtypes == from_clean.dtypes).all()
+
+
+def test_split_is_seeded_and_stratified(intermediate, spec):
+    primary = build_primary_table(intermediate, spec)
+    X_train, X_test, y_train, y_test = split_train_test(primary, spec, SPLIT)
+    again = split_train_test(primary, spec, SPLIT)
+    assert X_test.index.equals(again[1].index)
+    assert len(X_test) == pytest.approx(0.25 * len(primary), abs=1)
+    assert "label" not in X_train and list(y_train.columns) == ["label"]
+    share = primary["label"].value_counts(normalize=True)
+    assert y_test["label"].value_counts(normalize=True).sub(share).abs().max() < 0.03

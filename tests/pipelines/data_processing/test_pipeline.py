@@ -1,0 +1,23 @@
+from kedro.io import DataCatalog, MemoryDataset
+from kedro.runner import SequentialRunner
+
+from tabular_mlops.pipelines.data_processing import create_pipeline
+
+
+def test_pipeline_turns_a_source_table_into_model_input(mixed_table):
+    catalog = DataCatalog(
+        {
+            "source_table": MemoryDataset(mixed_table),
+            "params:data": MemoryDataset(
+                {"target": "label", "task": "auto", "id_unique_share": 0.9}
+            ),
+            "params:split": MemoryDataset({"test_size": 0.25, "random_state": 1}),
+        }
+    )
+    SequentialRunner().run(create_pipeline(), catalog)
+
+    X_train, X_test = catalog.load("X_train"), catalog.load("X_test")
+    y_train, y_test = catalog.load("y_train"), catalog.load("y_test")
+    assert len(X_train) + len(X_test) == len(mixed_table) - 2
+    assert len(y_train) == len(X_train) and len(y_test) == len(X_test)
+    assert catalog.load("data_fingerprint")["data.rows"] == str(len(mixed_table))

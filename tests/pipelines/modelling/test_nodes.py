@@ -1,0 +1,147 @@
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.datasets import make_classification, make_regression
+
+from tabular_mlops.pipelines.modelling.nodes import (
+    ESTIMATORS,
+    SCORERS,
+    build_candidate,
+    cross_validate_candidate,
+    evaluate_candidate,
+    rank_candidates,
+    select_champion,
+    train_candidate,
+)
+
+MODELLING = {
+    "random_state": 0,
+    "cv_folds": 3,
+    "champion_metric": {"classification": "roc_auc", "regression": "rmse"},
+    "preprocessing": {"min_category_frequency": 2},
+}
+HYPERPARAMETERS = {
+    "linear": {"classification": {"max_iter": 500}, "regression": {}},
+    "random_forest": {
+        "classification": {"n_estimators": 20},
+        "regression": {"n_estimators": 20},
+    },
+    "hist_gradient_boosting": {
+        "classification": {"max_iter": 20},
+        "regression": {"max_iter": 20},
+    },
+}
+
+
+def candidate(family):
+    return {"family": family, "hyperparameters": HYPERPARAMETERS[family]}
+
+
+def with_category(features: np.ndarray, rng) -> pd.DataFrame:
+    frame = pd.DataFrame(features, columns=[f"x{i}" for i in range(features.shape[1])])
+    frame["colour"] = rng.choice(["red", "blue", None], len(frame)).astype(object)
+    frame.loc[::7, "x0"] = np.nan
+    return frame
+
+
+@pytest.fixture
+def classification_data():
+    rng = np.random.default_rng(0)
+    features, labels = make_classification(n_samples=160, n_features=5, random_state=0)
+    spec = {"target": "y", "task": "binary"}
+    return (
+        with_category(features, rng),
+        pd.DataFrame({"y": np.where(labels, "yes", "no")}),
+        spec,
+    )
+
+
+@pytest.fixture
+def regression_data():
+    rng = np.random.default_rng(0)
+    features, target = make_regression(
+        n_samples=160, n_features=5, noise=5, random_state=0
+    )
+    spec = {"target": "y", "task": "regression"}
+    return with_category(features, rng), pd.DataFrame({"y": target}), spec
+
+
+@pytest.mark.parametrize("family", sorted(ESTIMATORS))
+@pytest.mark.parametrize(
+    ("task", "kind"),
+    [
+        ("binary", "classification"),
+        ("multiclass", "classification"),
+        ("regression", "regression"),
+    ],
+)
+def test_build_candidate_picks_the_estimator_for_the_task(family, task, kind):
+    model = build_candidate(candidate(family), MODELLING, task)
+    assert isinstance(model.named_steps["estimator"], ESTIMATORS[family][kind])
+
+
+def test_build_candidate_seeds_the_estimator():
+    model = build_candidate(candidate("random_forest"), MODELLING, "binary")
+    assert model.named_steps["estimator"].random_state == 0
+
+
+@pytest.mark.parametrize("family", sorted(ESTIMATORS))
+@pytest.mark.parametrize("data", ["classification_data", "regression_data"])
+def test_candidates_fit_and_score_mixed_columns_with_gaps(family, data, request):
+    X, y, spec = request.getfixturevalue(data)
+    model = train_candidate(X, y, spec, candidate(family), MODELLING)
+    cv_scores = cross_validate_candidate(X, y, spec, candidate(family), MODELLING)
+    metrics = evaluate_candidate(model, X, y, spec, cv_scores)
+    for metric in SCORERS[spec["task"]]:
+        assert np.isfinite(metrics[f"cv_{metric}"])
+        assert np.isfinite(metrics[f"test_{metric}"])
+        assert metrics[f"cv_{metric}_std"] >= 0
+
+
+def test_unseen_category_at_prediction_is_ignored(classification_data):
+    X, y, spec = classification_data
+    model = train_candidate(X, y, spec, candidate("linear"), MODELLING)
+    unseen = X.head(3).assign(colour="ultraviolet")
+    assert len(model.predict(unseen)) == 3
+
+
+def test_error_metrics_are_positive(regression_data):
+    X, y, spec = regression_data
+    cv_scores = cross_validate_candidate(X, y, spec, candidate("linear"), MODELLING)
+    assert cv_scores["cv_rmse"] > 0 and cv_scores["cv_mae"] > 0
+    assert cv_scores["cv_r2"] > 0.9
+
+
+def test_cross_validation_is_reproducible(classification_data):
+    X, y, spec = classification_data
+    first = cross_validate_candidate(X, y, spec, candidate("random_forest"), MODELLING)
+    assert (
+        cross_validate_candidate(X, y, spec, candidate("random_forest"), MODELLING)
+        == first
+    )
+
+
+def test_rank_candidates_orders_by_cv_metric_in_its_direction():
+    spec = {"task": "regression"}
+    ranked = rank_candidates(
+        MODELLING,
+        spec,
+        linear={"cv_rmse": 3.0, "test_rmse": 3.1},
+        random_forest={"cv_rmse": 1.0, "test_rmse": 1.2},
+    )
+    assert ranked["family"].tolist() == ["random_forest", "linear"]
+    assert ranked["rank"].tolist() == [1, 2]
+
+    spec = {"task": "binary"}
+    ranked = rank_candidates(
+        MODELLING,
+        spec,
+        linear={"cv_roc_auc": 0.9, "test_roc_auc": 0.9},
+        random_forest={"cv_roc_auc": 0.8, "test_roc_auc": 0.95},
+    )
+    assert ranked["family"].iloc[0] == "linear"
+
+
+def test_select_champion_returns_best_ranked_model():
+    comparison = pd.DataFrame({"family": ["random_forest", "linear"], "rank": [1, 2]})
+    assert select_champion(comparison, linear="L", random_forest="RF") == "RF"
