@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import mlflow
+from kedro.framework.context import KedroContext
 from kedro.framework.hooks import hook_impl
 from kedro.pipeline.node import Node
 
@@ -36,12 +37,17 @@ class RunTagsHook:
     """Tags the MLflow run with the data fingerprint, the git commit and the task."""
 
     @hook_impl
+    def after_context_created(self, context: KedroContext) -> None:
+        self._project_path = context.project_path
+
+    @hook_impl
     def after_node_run(self, node: Node, outputs: dict[str, Any]) -> None:
         if mlflow.active_run() is None:
             return
         if "data_fingerprint" in outputs:
             mlflow.set_tags(
-                outputs["data_fingerprint"] | {"git.commit": git_commit(Path.cwd())}
+                outputs["data_fingerprint"]
+                | {"git.commit": git_commit(self._project_path)}
             )
         if "feature_spec" in outputs:
             mlflow.set_tag("task", outputs["feature_spec"]["task"])
