@@ -1,4 +1,4 @@
-"""Project hooks: tag each MLflow run with what it was trained on."""
+"""Project hooks: tag each MLflow run with what it was trained on; refuse bad input."""
 
 from __future__ import annotations
 
@@ -9,7 +9,11 @@ from typing import Any
 import mlflow
 from kedro.framework.context import KedroContext
 from kedro.framework.hooks import hook_impl
+from kedro.framework.project import pipelines
 from kedro.pipeline.node import Node
+
+from tabular_mlops.parameters import validate_parameters
+from tabular_mlops.tracking import check_tracking_uri
 
 
 def git_commit(repository: Path) -> str:
@@ -70,3 +74,24 @@ class CloseMlflowRunHook:
         if not self._outer_run_active:
             while mlflow.active_run() is not None:
                 mlflow.end_run()
+
+
+class InputValidationHook:
+    """Refuses bad parameters and an unusable MLflow tracking store before any node
+    runs, and before kedro-mlflow opens a run (so no MLflow run is left behind)."""
+
+    @hook_impl(tryfirst=True)
+    def after_context_created(self, context: KedroContext) -> None:
+        used_blocks = {
+            name.removeprefix("params:").split(".")[0]
+            for pipeline in pipelines.values()
+            for name in pipeline.inputs()
+            if name.startswith("params:")
+        }
+        validate_parameters(context.params, used_blocks)
+        if mlflow.active_run() is None:  # else an orchestrator set up tracking
+            server = context.config_loader["mlflow"].get("server", {})
+            check_tracking_uri(
+                server.get("mlflow_tracking_uri"),
+                context.env or context.config_loader.default_run_env,
+            )

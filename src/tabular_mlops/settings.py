@@ -6,7 +6,7 @@ from pathlib import Path
 
 from kedro.utils import find_kedro_project
 
-from tabular_mlops.hooks import CloseMlflowRunHook, RunTagsHook
+from tabular_mlops.hooks import CloseMlflowRunHook, InputValidationHook, RunTagsHook
 
 # MLflow's anonymous usage reporting must never reach out from a run.
 os.environ.setdefault("MLFLOW_DISABLE_TELEMETRY", "true")
@@ -25,10 +25,13 @@ def project_root() -> str:
     return (find_kedro_project(Path.cwd()) or Path.cwd()).resolve().as_posix()
 
 
-HOOKS = (RunTagsHook(), CloseMlflowRunHook())
+HOOKS = (RunTagsHook(), CloseMlflowRunHook(), InputValidationHook())
 
 CONFIG_LOADER_ARGS = {
     "base_env": "base",
     "default_run_env": "local",
     "custom_resolvers": {"project_root": project_root},
+    # kedro-mlflow's pattern, declared here too: InputValidationHook reads mlflow.yml
+    # before kedro-mlflow's own hook adds it.
+    "config_patterns": {"mlflow": ["mlflow*", "mlflow*/**", "**/mlflow*"]},
 }

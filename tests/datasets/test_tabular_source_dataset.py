@@ -4,6 +4,7 @@ from kedro.io import DatasetError
 
 from tabular_mlops.datasets import TabularSourceDataset
 from tabular_mlops.datasets.tabular_source_dataset import BUNDLED_DATASETS
+from tabular_mlops.errors import InputError, find_input_error
 
 
 @pytest.mark.parametrize("name", sorted(BUNDLED_DATASETS))
@@ -32,14 +33,53 @@ def test_user_file_is_loaded_by_extension(tmp_path, mixed_table, suffix):
 
 def test_unknown_bundled_set_names_the_choices():
     with pytest.raises(
-        DatasetError, match="Unknown bundled data set 'titanic'.*breast_cancer"
+        InputError, match="Unknown bundled data set 'titanic'.*breast_cancer"
     ):
         TabularSourceDataset(bundled="titanic")
 
 
-def test_unsupported_extension_is_refused(tmp_path):
-    with pytest.raises(DatasetError, match=r"Unsupported file type '\.xlsx'"):
-        TabularSourceDataset(filepath=str(tmp_path / "table.xlsx")).load()
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("table.xlsx", b"a,b\n1,2\n", r"Unsupported file type '\.xlsx'.*\.csv"),
+        ("missing.csv", None, "File not found: '.*missing.csv' \\(data.filepath\\)"),
+        ("empty.csv", b"", "File '.*empty.csv' \\(data.filepath\\) is empty"),
+        ("empty.parquet", b"", "File '.*empty.parquet' \\(data.filepath\\) is empty"),
+        (
+            "broken.csv",
+            b'a,b\n1,"unterminated\n',
+            "Cannot read '.*broken.csv' \\(data.filepath\\) as CSV: .*EOF inside string",
+        ),
+        (
+            "broken.parquet",
+            b"PAR1 not really parquet",
+            "Cannot read '.*broken.parquet' \\(data.filepath\\) as Parquet: .*magic bytes",
+        ),
+        (
+            "repeated.csv",
+            b"a,b,a\n1,2,3\n",
+            "File '.*repeated.csv' \\(data.filepath\\) repeats the column names 'a'",
+        ),
+    ],
+)
+def test_file_problems_are_named_with_the_path(tmp_path, name, content, message):
+    path = tmp_path / name
+    if content is not None:
+        path.write_bytes(content)
+    with pytest.raises(DatasetError) as refused:
+        TabularSourceDataset(filepath=str(path)).load()
+    assert find_input_error(refused.value) is not None
+    assert refused.match(message)
+
+
+def test_repeated_names_are_told_from_pandas_suffixes(tmp_path):
+    path = tmp_path / "suffix.csv"
+    path.write_text("a,a.1,label\n1,2,x\n")
+    assert list(TabularSourceDataset(filepath=str(path)).load().columns) == [
+        "a",
+        "a.1",
+        "label",
+    ]
 
 
 def test_source_is_read_only():

@@ -6,11 +6,14 @@ from collections.abc import Callable
 from pathlib import PurePosixPath
 from typing import Any
 
+import fsspec
 import pandas as pd
 from kedro.io import AbstractDataset, DatasetError
 from kedro_datasets.pandas import CSVDataset, ParquetDataset
 from sklearn import datasets as sklearn_datasets
 from sklearn.utils import Bunch
+
+from tabular_mlops.errors import InputError
 
 BUNDLED_DATASETS: dict[str, Callable[..., Bunch]] = {
     "breast_cancer": sklearn_datasets.load_breast_cancer,
@@ -59,7 +62,7 @@ class TabularSourceDataset(AbstractDataset[None, pd.DataFrame]):
         metadata: dict[str, Any] | None = None,
     ) -> None:
         if filepath is None and bundled not in BUNDLED_DATASETS:
-            raise DatasetError(
+            raise InputError(
                 f"Unknown bundled data set '{bundled}' (parameter data.dataset). "
                 f"Choose one of: {', '.join(BUNDLED_DATASETS)}."
             )
@@ -71,7 +74,7 @@ class TabularSourceDataset(AbstractDataset[None, pd.DataFrame]):
     def _file_dataset(self) -> AbstractDataset:
         suffix = PurePosixPath(self._filepath).suffix.lower()
         if suffix not in FILE_DATASETS:
-            raise DatasetError(
+            raise InputError(
                 f"Unsupported file type '{suffix or '(none)'}' for data.filepath="
                 f"'{self._filepath}'. Use one of: {', '.join(FILE_DATASETS)}."
             )
@@ -80,7 +83,43 @@ class TabularSourceDataset(AbstractDataset[None, pd.DataFrame]):
     def load(self) -> pd.DataFrame:
         if self._filepath is None:
             return load_bundled_dataset(self._bundled)
-        return self._file_dataset().load()
+        dataset = self._file_dataset()
+        filesystem, path = fsspec.core.url_to_fs(self._filepath)
+        if not filesystem.exists(path):
+            raise InputError(
+                f"File not found: '{self._filepath}' (data.filepath). Check the "
+                "path; a relative path starts at the project root."
+            )
+        if filesystem.size(path) == 0:
+            raise InputError(
+                f"File '{self._filepath}' (data.filepath) is empty. Export the table "
+                "again or point data.filepath at another file."
+            )
+        try:
+            table = dataset.load()
+        except DatasetError as error:
+            reason = str(error.__cause__ or error).strip().splitlines()[-1]
+            raise InputError(
+                f"Cannot read '{self._filepath}' (data.filepath) as "
+                f"{type(dataset).__name__.removesuffix('Dataset')}: {reason.rstrip('.')}. The file "
+                "is corrupt or not in the format its extension says."
+            ) from error
+        if isinstance(dataset, CSVDataset):
+            self._refuse_duplicate_header(table)
+        return table
+
+    def _refuse_duplicate_header(self, table: pd.DataFrame) -> None:
+        """pandas renames repeated CSV column names (``a``, ``a.1``): refuse them."""
+        header_args = {**self._load_args, "header": None, "nrows": 1}
+        header = CSVDataset(filepath=self._filepath, load_args=header_args).load()
+        names = header.iloc[0].astype(str).str.strip() if len(header) else pd.Series()
+        duplicated = names[names.duplicated()].unique()
+        if len(duplicated) and len(names) == table.shape[1]:
+            raise InputError(
+                f"File '{self._filepath}' (data.filepath) repeats the column names "
+                f"{', '.join(map(repr, duplicated))}. Rename them so that each column "
+                "name is unique."
+            )
 
     def save(self, data: None) -> None:
         raise DatasetError("The source table is read-only; nodes write 'raw_table'.")

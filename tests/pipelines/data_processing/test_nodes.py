@@ -2,6 +2,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from tabular_mlops.errors import InputError
 from tabular_mlops.pipelines.data_processing.nodes import (
     build_feature_spec,
     build_features,
@@ -13,13 +14,24 @@ from tabular_mlops.pipelines.data_processing.nodes import (
     split_train_test,
 )
 
-DATA = {"target": "label", "task": "auto", "id_unique_share": 0.9}
+DATA = {
+    "dataset": "breast_cancer",
+    "filepath": "customers.csv",
+    "target": "label",
+    "task": "auto",
+    "id_unique_share": 0.9,
+}
 SPLIT = {"test_size": 0.25, "random_state": 0}
+MODELLING = {"cv_folds": 5}
+
+
+def ingest(table, data=DATA, split=SPLIT, modelling=MODELLING):
+    return ingest_source_table(table, data, split, modelling)
 
 
 @pytest.fixture
 def intermediate(mixed_table):
-    return clean_table(ingest_source_table(mixed_table), DATA)
+    return clean_table(ingest(mixed_table), DATA)
 
 
 @pytest.fixture
@@ -28,8 +40,58 @@ def spec(intermediate):
 
 
 def test_ingest_makes_column_names_plain_strings():
-    raw = ingest_source_table(pd.DataFrame({0: [1], " name ": [2]}))
-    assert list(raw.columns) == ["0", "name"]
+    table = pd.DataFrame({0: range(20), " label ": ["a", "b"] * 10})
+    raw = ingest(table)
+    assert list(raw.columns) == ["0", "label"]
+
+
+@pytest.mark.parametrize(
+    ("table", "data", "message"),
+    [
+        (
+            pd.DataFrame({"x": [1, 2], "lable": ["a", "b"]}),
+            DATA,
+            r"column 'label' is missing; did you mean 'lable'\?",
+        ),
+        (pd.DataFrame({"x": [], "label": []}), DATA, "the table has no rows"),
+        (
+            pd.DataFrame([[1, 2, "a"]] * 20, columns=["x", "x", "label"]),
+            DATA,
+            "duplicate column names: 'x'",
+        ),
+        (
+            pd.DataFrame({"x": range(20), "label": [None] * 20}),
+            DATA,
+            r"column 'label' \(data.target\) has no value in any row",
+        ),
+        (
+            pd.DataFrame({"x": range(20), "label": ["a"] * 20}),
+            DATA,
+            "column 'label' holds a single class",
+        ),
+        (
+            pd.DataFrame({"x": range(24), "label": ["a"] * 20 + ["rare"] * 4}),
+            DATA,
+            r"each class needs at least 8 rows .* \(values: 'rare'\)",
+        ),
+        (
+            pd.DataFrame({"x": range(20), "label": ["a", "b"] * 9 + ["x", "y"]}),
+            DATA | {"task": "regression"},
+            r"must hold numbers for regression .* \(values: 'a', 'b', 'x', 'y'\)",
+        ),
+    ],
+)
+def test_ingest_refuses_a_table_that_breaks_its_contract(table, data, message):
+    with pytest.raises(InputError, match=message) as refused:
+        ingest(table, data)
+    assert "The table from customers.csv breaks its data contract" in str(refused.value)
+
+
+def test_min_rows_per_class_follows_split_and_folds():
+    table = pd.DataFrame({"x": range(30), "label": ["a"] * 20 + ["b"] * 10})
+    ingest(table, split={"test_size": 0.5}, modelling={"cv_folds": 3})
+    with pytest.raises(InputError, match="at least 11 rows"):
+        ingest(table, split={"test_size": 0.5}, modelling={"cv_folds": 5})
 
 
 def test_fingerprint_changes_with_content_only(mixed_table):
@@ -96,6 +158,18 @@ def test_feature_spec_drops_empty_columns_and_row_numbers():
     )
     spec = build_feature_spec(table, DATA)
     assert set(spec["dropped"]) == {"row", "empty"}
+
+
+def test_feature_spec_refuses_a_table_without_usable_features():
+    table = pd.DataFrame({"empty": [None] * 30, "same": 1, "label": ["a", "b"] * 15})
+    with pytest.raises(
+        InputError, match="No usable feature.*'empty' is entirely empty; 'same' is"
+    ):
+        build_feature_spec(table, DATA)
+
+
+def test_feature_spec_keeps_the_categories_seen_in_training(spec):
+    assert spec["categories"] == {"city": ["Lille", "Lyon", "Nice", "Paris"]}
 
 
 def test_primary_table_expands_dates_and_keeps_target(intermediate, spec):

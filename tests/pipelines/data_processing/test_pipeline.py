@@ -9,9 +9,16 @@ def test_pipeline_turns_a_source_table_into_model_input(mixed_table):
         {
             "source_table": MemoryDataset(mixed_table),
             "params:data": MemoryDataset(
-                {"target": "label", "task": "auto", "id_unique_share": 0.9}
+                {
+                    "dataset": "breast_cancer",
+                    "filepath": "customers.csv",
+                    "target": "label",
+                    "task": "auto",
+                    "id_unique_share": 0.9,
+                }
             ),
             "params:split": MemoryDataset({"test_size": 0.25, "random_state": 1}),
+            "params:modelling": MemoryDataset({"cv_folds": 5}),
         }
     )
     SequentialRunner().run(create_pipeline(), catalog)

@@ -10,6 +10,9 @@ import pandas as pd
 from pandas.api import types as ptypes
 from sklearn.model_selection import train_test_split
 
+from tabular_mlops.contracts import labels_schema, source_table_schema, validate
+from tabular_mlops.errors import InputError
+
 logger = logging.getLogger(__name__)
 
 PARSE_SHARE = 0.95
@@ -18,12 +21,39 @@ PARSE_SHARE = 0.95
 DATE_PARTS = ("year", "month", "day", "day_of_week")
 
 
-def ingest_source_table(source_table: pd.DataFrame) -> pd.DataFrame:
-    """Snapshot the source table as the raw layer, with plain string column names."""
+def ingest_source_table(
+    source_table: pd.DataFrame,
+    data: dict[str, Any],
+    split: dict[str, Any],
+    modelling: dict[str, Any],
+) -> pd.DataFrame:
+    """Snapshot the source table as the raw layer, with plain string column names,
+    once it meets its data contract (so a bad table overwrites nothing)."""
     raw_table = source_table.copy()
     raw_table.columns = [str(column).strip() for column in raw_table.columns]
+    check_source_contract(raw_table, data, split, modelling)
     logger.info("Ingested source table: %d rows x %d columns.", *raw_table.shape)
     return raw_table
+
+
+def check_source_contract(
+    raw_table: pd.DataFrame,
+    data: dict[str, Any],
+    split: dict[str, Any],
+    modelling: dict[str, Any],
+) -> None:
+    """Raise ``InputError`` unless the table can train a model for its task: unique
+    column names, rows, a target with values that suit the task, the split and CV."""
+    source = data["filepath"] or f"data set {data['dataset']}"
+    what = f"The table from {source}"
+    target = data["target"]
+    validate(source_table_schema(target), raw_table, what)
+    labels = _typed_column(raw_table[target]).dropna()
+    task = infer_task(labels, data["task"])
+    if task != "regression":
+        labels = labels.astype(str)
+    schema = labels_schema(target, task, split["test_size"], modelling["cv_folds"])
+    validate(schema, labels.to_frame(target), what)
 
 
 def fingerprint_table(raw_table: pd.DataFrame) -> dict[str, str]:
@@ -150,6 +180,13 @@ def build_feature_spec(
         for column in features.columns
         if column not in dropped
     }
+    if not kinds:
+        reasons = [f"'{column}' is {reason}" for column, reason in dropped.items()]
+        raise InputError(
+            f"No usable feature to predict '{target}': "
+            + ("; ".join(reasons) or "the table has no other column")
+            + ". Add informative columns to the table."
+        )
     task = infer_task(intermediate_table[target], data["task"])
     spec = {
         "target": target,
@@ -159,6 +196,11 @@ def build_feature_spec(
                 column for column, column_kind in kinds.items() if column_kind == kind
             ]
             for kind in ("numeric", "categorical", "datetime")
+        },
+        "categories": {
+            column: sorted(features[column].dropna().astype(str).unique())
+            for column, kind in kinds.items()
+            if kind == "categorical"
         },
         "dropped": dropped,
         "rows": len(intermediate_table),

@@ -17,7 +17,12 @@ def create_pipeline(**kwargs) -> Pipeline:
         [
             Node(
                 func=ingest_source_table,
-                inputs="source_table",
+                inputs=[
+                    "source_table",
+                    "params:data",
+                    "params:split",
+                    "params:modelling",
+                ],
                 outputs="raw_table",
                 name="ingest_source_table",
             ),

@@ -1,0 +1,69 @@
+"""Project CLI: ``kedro run`` answers bad input with one short message.
+
+Kedro uses this module's ``run`` in place of its own (same options, plus
+``--verbose``). An ``InputError`` (bad data, parameters or configuration) is printed
+as ``Error: <problem and fix>`` with exit status 1; its traceback goes to the log
+file, and to the console with ``--verbose``. Any other exception is a bug and keeps
+its full traceback.
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from typing import Any
+
+import click
+from kedro.framework.cli.project import run as kedro_run
+
+from tabular_mlops.errors import find_input_error
+
+
+@click.group(name="tabular-mlops")
+def cli() -> None:
+    """Project commands."""
+
+
+def _log_traceback_to_files(error: BaseException) -> None:
+    """The traceback for the log files only, not for the console handlers."""
+    record = logging.makeLogRecord(
+        {
+            "name": __name__,
+            "levelno": logging.ERROR,
+            "levelname": "ERROR",
+            "msg": "".join(traceback.format_exception(error)),
+        }
+    )
+    for handler in logging.getLogger().handlers:
+        if isinstance(handler, logging.FileHandler):
+            handler.handle(record)
+
+
+def _run(verbose: bool, **options: Any) -> dict[str, Any]:
+    try:
+        return kedro_run.callback(**options)
+    except Exception as error:
+        problem = find_input_error(error)
+        if problem is None:
+            raise
+        if verbose:
+            click.echo("".join(traceback.format_exception(error)), err=True)
+        else:
+            _log_traceback_to_files(error)
+        raise click.ClickException(str(problem)) from error
+
+
+run = click.Command(
+    name="run",
+    callback=_run,
+    params=[
+        *kedro_run.params,
+        click.Option(
+            ["--verbose", "-v"],
+            is_flag=True,
+            help="On bad input, print the full traceback too.",
+        ),
+    ],
+    help=kedro_run.help,
+)
+cli.add_command(run)

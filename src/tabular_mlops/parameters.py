@@ -1,0 +1,159 @@
+"""The parameter tree, typed: checked once before any node runs.
+
+Nodes still receive plain dictionaries (so kedro-mlflow logs them flattened); this
+model only refuses bad values early, naming the key, the value and what is allowed.
+The allowed values come from the code that uses them: ``ESTIMATORS``, ``SCORERS``,
+``BUNDLED_DATASETS`` and scikit-learn's own parameter constraints.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    create_model,
+    model_validator,
+)
+
+from tabular_mlops.datasets.tabular_source_dataset import BUNDLED_DATASETS
+from tabular_mlops.errors import InputError
+from tabular_mlops.pipelines.modelling.nodes import ESTIMATORS, SCORERS
+from tabular_mlops.pipelines.modelling.pipeline import MODEL_FAMILIES
+
+BundledDataset = Literal[tuple(BUNDLED_DATASETS)]  # type: ignore[valid-type]
+ModelFamily = Literal[tuple(ESTIMATORS)]  # type: ignore[valid-type]
+ClassificationMetric = Literal[tuple(SCORERS["binary"])]  # type: ignore[valid-type]
+RegressionMetric = Literal[tuple(SCORERS["regression"])]  # type: ignore[valid-type]
+
+
+class Section(BaseModel):
+    """A block of parameters: every key known, none missing."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _only_known_keys(cls, values: Any) -> Any:
+        if isinstance(values, dict):
+            unknown = sorted(set(values) - set(cls.model_fields), key=str)
+            if unknown:
+                raise ValueError(
+                    f"unknown key {', '.join(map(repr, unknown))}; "
+                    f"allowed keys: {', '.join(cls.model_fields)}"
+                )
+        return values
+
+
+class DataParameters(Section):
+    dataset: BundledDataset
+    filepath: str | None
+    target: str = Field(min_length=1)
+    task: Literal["auto", "classification", "regression"]
+    id_unique_share: float = Field(gt=0, le=1)
+
+
+class SplitParameters(Section):
+    test_size: float = Field(gt=0, lt=1)
+    random_state: int
+
+
+class ChampionMetric(Section):
+    classification: ClassificationMetric
+    regression: RegressionMetric
+
+
+class Preprocessing(Section):
+    min_category_frequency: int = Field(ge=1)
+
+
+class ModellingParameters(Section):
+    random_state: int
+    cv_folds: int = Field(ge=2)
+    champion_metric: ChampionMetric
+    preprocessing: Preprocessing
+
+
+class Hyperparameters(Section):
+    classification: dict[str, Any]
+    regression: dict[str, Any]
+
+
+class Candidate(Section):
+    family: ModelFamily
+    hyperparameters: Hyperparameters
+
+    @model_validator(mode="after")
+    def _estimator_accepts_hyperparameters(self) -> Candidate:
+        """scikit-learn's own constraints: names and ranges of each estimator."""
+        for kind, values in self.hyperparameters:
+            estimator = ESTIMATORS[self.family][kind]()
+            try:
+                estimator.set_params(**values)._validate_params()
+            except ValueError as error:
+                raise ValueError(f"{kind} hyperparameters: {error}") from None
+        return self
+
+
+class CandidateBlock(Section):
+    candidate: Candidate
+
+
+class ReportingParameters(Section):
+    permutation_repeats: int = Field(ge=1)
+    top_features: int = Field(ge=1)
+    input_example_rows: int = Field(ge=1)
+
+
+Parameters = create_model(
+    "Parameters",
+    __config__=ConfigDict(extra="allow", frozen=True),
+    data=DataParameters,
+    split=SplitParameters,
+    modelling=ModellingParameters,
+    reporting=ReportingParameters,
+    **dict.fromkeys(MODEL_FAMILIES, CandidateBlock),
+)
+"""All of the project's parameters. Other top-level blocks are allowed only when a
+registered pipeline reads them (see ``validate_parameters``)."""
+
+
+def _describe(error: dict[str, Any]) -> str:
+    key = ".".join(map(str, error["loc"])) or "parameters"
+    message = error["msg"].removeprefix("Value error, ")
+    if error["type"] == "missing":
+        return f"{key}: missing"
+    if isinstance(error.get("input"), dict):
+        return f"{key}: {message}"
+    return f"{key} = {error['input']!r}: {message}"
+
+
+def validate_parameters(params: dict[str, Any], used_blocks: Iterable[str]) -> None:
+    """Raise ``InputError`` listing every bad parameter.
+
+    Args:
+        params: The run's parameters (configuration merged with ``--params``).
+        used_blocks: Top-level parameter names that the registered pipelines read;
+            any other top-level name not in ``Parameters`` is a misspelling.
+    """
+    problems = []
+    try:
+        Parameters.model_validate(params)
+    except ValidationError as error:
+        problems = [_describe(detail) for detail in error.errors()]
+    allowed = set(Parameters.model_fields) | set(used_blocks)
+    problems += [
+        f"{key}: unknown top-level key; allowed: {', '.join(sorted(allowed))}"
+        for key in sorted(set(params) - allowed)
+    ]
+    if problems:
+        raise InputError(
+            "Invalid parameters:\n"
+            + "\n".join(f"  - {problem}" for problem in problems)
+            + "\nFix them in conf/base/parameters_*.yml (or your conf/<env>/) or "
+            "in --params."
+        )
