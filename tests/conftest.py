@@ -44,13 +44,8 @@ def mixed_table() -> pd.DataFrame:
     return table
 
 
-@pytest.fixture
-def project_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A copy of the project's configuration in a temporary folder, as working directory.
-
-    Runs there write their data, SQLite tracking database and artefacts to the
-    temporary folder, never to the developer's checkout.
-    """
+def copy_project(tmp_path: Path) -> Path:
+    """Copy the project's configuration to ``tmp_path`` and bootstrap it there."""
     for name in ("pyproject.toml", ".telemetry"):
         shutil.copy(REPO_ROOT / name, tmp_path / name)
     shutil.copytree(
@@ -60,9 +55,19 @@ def project_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     (
         tmp_path / "src"
     ).mkdir()  # the package itself is installed; Kedro wants the folder
-    monkeypatch.chdir(tmp_path)
     bootstrap_project(tmp_path)
     return tmp_path
+
+
+@pytest.fixture
+def project_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the project's configuration in a temporary folder, as working directory.
+
+    Runs there write their data, SQLite tracking database and artefacts to the
+    temporary folder, never to the developer's checkout.
+    """
+    monkeypatch.chdir(tmp_path)
+    return copy_project(tmp_path)
 
 
 @pytest.fixture
