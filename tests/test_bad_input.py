@@ -218,7 +218,7 @@ CASES = [
         "target_column_missing",
         lambda p: ["--params", "data.target=diagnosis"],
         r"The table from data set breast_cancer breaks its data contract:\n"
-        r"  - column 'diagnosis' is missing \(columns: 'mean radius'",
+        r"  - column 'diagnosis' \(data\.target\) is missing \(columns: 'mean radius'",
         (),
     ),
     (

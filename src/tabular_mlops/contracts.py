@@ -28,7 +28,9 @@ def _examples(values: pd.Series) -> str:
     return f"{shown} (+{more} more)" if more > 0 else shown
 
 
-def _problems(error: SchemaErrors, table: pd.DataFrame) -> dict[str, list[str]]:
+def _problems(
+    error: SchemaErrors, schema: pa.DataFrameSchema, table: pd.DataFrame
+) -> dict[str, list[str]]:
     """Failure cases grouped by check, as readable lines keyed by column ('' = table)."""
     problems: dict[str, list[str]] = {}
     cases = error.failure_cases
@@ -40,8 +42,9 @@ def _problems(error: SchemaErrors, table: pd.DataFrame) -> dict[str, list[str]]:
             for missing in failures["failure_case"]:
                 close = difflib.get_close_matches(str(missing), columns, n=1)
                 hint = f"; did you mean '{close[0]}'?" if close else ""
+                role = schema.columns[missing].description
                 problems.setdefault(str(missing), []).append(
-                    f"column '{missing}' is missing{hint} "
+                    f"column '{missing}'{f' ({role})' if role else ''} is missing{hint} "
                     f"(columns: {_examples(pd.Series(columns))})"
                 )
         elif check == "dataframe_column_labels_unique":
@@ -64,7 +67,8 @@ def validate(schema: pa.DataFrameSchema, table: pd.DataFrame, what: str) -> None
     try:
         schema.validate(table, lazy=True)
     except SchemaErrors as error:
-        lines = [line for found in _problems(error, table).values() for line in found]
+        problems = _problems(error, schema, table)
+        lines = [line for found in problems.values() for line in found]
         raise InputError(
             f"{what} breaks its data contract:\n"
             + "\n".join(f"  - {line}" for line in lines)
@@ -77,6 +81,7 @@ def source_table_schema(target: str) -> pa.DataFrameSchema:
         {
             target: pa.Column(
                 nullable=True,
+                description="data.target",
                 checks=pa.Check(
                     lambda values: bool(values.notna().any()),
                     error="(data.target) has no value in any row",

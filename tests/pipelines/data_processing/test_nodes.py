@@ -51,7 +51,7 @@ def test_ingest_makes_column_names_plain_strings():
         (
             pd.DataFrame({"x": [1, 2], "lable": ["a", "b"]}),
             DATA,
-            r"column 'label' is missing; did you mean 'lable'\?",
+            r"column 'label' \(data.target\) is missing; did you mean 'lable'\?",
         ),
         (pd.DataFrame({"x": [], "label": []}), DATA, "the table has no rows"),
         (
