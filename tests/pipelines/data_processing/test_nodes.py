@@ -197,3 +197,10 @@ def test_split_is_seeded_and_stratified(intermediate, spec):
     assert "label" not in X_train and list(y_train.columns) == ["label"]
     share = primary["label"].value_counts(normalize=True)
     assert y_test["label"].value_counts(normalize=True).sub(share).abs().max() < 0.03
+
+
+def test_the_test_split_must_hold_every_class():
+    table = pd.DataFrame({"x": range(100), "label": [f"c{i}" for i in range(10)] * 10})
+    with pytest.raises(InputError, match=r"more classes than the test split \(split"):
+        ingest(table, split={"test_size": 0.05}, modelling={"cv_folds": 2})
+    ingest(table, split={"test_size": 0.1}, modelling={"cv_folds": 2})
