@@ -1,4 +1,4 @@
-"""Project hooks: tag each MLflow run with what it was trained on."""
+"""Project hooks: MLflow run tags, nested runs for tuning trials, closing the run."""
 
 from __future__ import annotations
 

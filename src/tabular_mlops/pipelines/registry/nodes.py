@@ -44,7 +44,7 @@ class InferencePipeline(PythonModel):
 
 
 class QualityGateError(Exception):
-    """The newly trained model is worse than the champion by more than the margin."""
+    """The last trained model failed the quality gate; the message says why."""
 
 
 def feature_columns(feature_spec: dict[str, Any]) -> list[str]:
@@ -73,7 +73,9 @@ def package_inference_pipeline(
     return InferencePipeline(champion_model, feature_spec)
 
 
-def _comparable(champion: InferencePipeline, feature_spec: dict[str, Any]) -> str:
+def _not_comparable_reason(
+    champion: InferencePipeline, feature_spec: dict[str, Any]
+) -> str:
     """Why the registered champion cannot be scored like the new model, or ''."""
     spec = champion.feature_spec
     if (spec["target"], spec["task"]) != (feature_spec["target"], feature_spec["task"]):
@@ -113,7 +115,7 @@ def score_against_champion(
     if current_champion is not None:
         champion = current_champion.model.unwrap_python_model()
         scores["champion_version"] = current_champion.version
-        scores["not_comparable"] = _comparable(champion, feature_spec)
+        scores["not_comparable"] = _not_comparable_reason(champion, feature_spec)
         if not scores["not_comparable"]:
             scores["champion"] = score(champion)
     return scores
