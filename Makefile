@@ -11,7 +11,7 @@ export KEDRO_DISABLE_TELEMETRY := 1
 export MLFLOW_DISABLE_TELEMETRY := true
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install train test lint format viz ui lock clean
+.PHONY: install train test lint format viz ui lock clean tune gate inference serve
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,24 @@ install: $(STAMP)  ## Create .venv with the locked versions and the project.
 
 train: $(STAMP)  ## Run the train pipeline on the default data set.
 	$(BIN)/kedro run --pipelines=train
+
+tune: $(STAMP)  ## Search hyper-parameters per model family (Optuna).
+	$(BIN)/kedro run --pipelines=tune
+
+gate: $(STAMP)  ## Exit non-zero if the last trained model is worse than the champion.
+	$(BIN)/kedro run --pipelines=gate
+
+inference: $(STAMP)  ## Score the held-out rows with the registered champion.
+	$(BIN)/kedro run --pipelines=inference
+
+# The registered model's name: registry.model_name in conf/base/globals.yml.
+MODEL_NAME ?= tabular_mlops
+SERVE_PORT ?= 5001
+
+serve: $(STAMP)  ## Serve the champion over REST on http://127.0.0.1:5001/invocations.
+	PATH="$(CURDIR)/$(BIN):$$PATH" MLFLOW_TRACKING_URI=sqlite:///$(CURDIR)/mlflow.db \
+	  $(BIN)/mlflow models serve -m models:/$(MODEL_NAME)@champion \
+	  --env-manager local --host 127.0.0.1 --port $(SERVE_PORT)
 
 test: $(STAMP)  ## Run the whole test suite.
 	$(BIN)/pytest

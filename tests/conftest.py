@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -44,40 +45,41 @@ def mixed_table() -> pd.DataFrame:
     return table
 
 
-def copy_project(tmp_path: Path) -> Path:
-    """Copy the project's configuration to ``tmp_path`` and bootstrap it there."""
+def make_project(folder: Path) -> Path:
+    """A copy of the project's configuration (without ``conf/local``) in ``folder``.
+
+    Runs there write their data, SQLite tracking database and artefacts to ``folder``,
+    never to the developer's checkout.
+    """
     for name in ("pyproject.toml", ".telemetry"):
-        shutil.copy(REPO_ROOT / name, tmp_path / name)
+        shutil.copy(REPO_ROOT / name, folder / name)
     shutil.copytree(
-        REPO_ROOT / "conf", tmp_path / "conf", ignore=shutil.ignore_patterns("local")
+        REPO_ROOT / "conf", folder / "conf", ignore=shutil.ignore_patterns("local")
     )
-    (tmp_path / "conf" / "local").mkdir()
-    (
-        tmp_path / "src"
-    ).mkdir()  # the package itself is installed; Kedro wants the folder
-    bootstrap_project(tmp_path)
-    return tmp_path
+    (folder / "conf" / "local").mkdir()
+    (folder / "src").mkdir()  # the package itself is installed; Kedro wants the folder
+    bootstrap_project(folder)
+    return folder
+
+
+def run_pipeline(
+    project_path: Path, pipeline: str = "train", **runtime_params: Any
+) -> dict[str, Any]:
+    """Run a pipeline of a project copy through a ``KedroSession``."""
+    with KedroSession.create(
+        project_path=project_path, runtime_params=runtime_params or None
+    ) as session:
+        return session.run(pipeline_names=[pipeline])
 
 
 @pytest.fixture
 def project_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A copy of the project's configuration in a temporary folder, as working directory.
-
-    Runs there write their data, SQLite tracking database and artefacts to the
-    temporary folder, never to the developer's checkout.
-    """
+    """A copy of the project's configuration in a temporary folder, as working directory."""
     monkeypatch.chdir(tmp_path)
-    return copy_project(tmp_path)
+    return make_project(tmp_path)
 
 
 @pytest.fixture
 def run_kedro(project_path: Path) -> Callable[..., dict[str, Any]]:
     """Run a pipeline of the temporary project through a ``KedroSession``."""
-
-    def run(pipeline: str = "train", **runtime_params: Any) -> dict[str, Any]:
-        with KedroSession.create(
-            project_path=project_path, runtime_params=runtime_params or None
-        ) as session:
-            return session.run(pipeline_names=[pipeline])
-
-    return run
+    return functools.partial(run_pipeline, project_path)

@@ -22,7 +22,7 @@ from mlflow import MlflowClient
 
 from tabular_mlops.cli import cli
 
-from .conftest import copy_project
+from .conftest import make_project
 
 pytestmark = pytest.mark.integration
 
@@ -71,7 +71,7 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     path = tmp_path_factory.mktemp("project")
     with pytest.MonkeyPatch.context() as patch:
         patch.chdir(path)
-        copy_project(path)
+        make_project(path)
         result = kedro_run(*QUICK_TRAINING)
         assert result.exit_code == 0, result.output
         yield path

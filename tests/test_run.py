@@ -93,7 +93,9 @@ def test_mlflow_run_holds_params_metrics_tags_model_and_artifacts(
     } <= artifacts
 
     (logged,) = mlflow.search_logged_models(
-        experiment_ids=[run.info.experiment_id], output_format="list"
+        experiment_ids=[run.info.experiment_id],
+        filter_string="name = 'champion_model'",
+        output_format="list",
     )
     assert logged.source_run_id == run.info.run_id
     model_info = mlflow.models.get_model_info(f"models:/{logged.model_id}")

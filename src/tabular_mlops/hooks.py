@@ -1,4 +1,4 @@
-"""Project hooks: tag each MLflow run with what it was trained on; refuse bad input."""
+"""Project hooks: MLflow run tags, bad-input checks, nested tuning-trial runs, closing the run."""
 
 from __future__ import annotations
 
@@ -95,3 +95,38 @@ class InputValidationHook:
                 server.get("mlflow_tracking_uri"),
                 context.env or context.config_loader.default_run_env,
             )
+
+
+class TuningTrialRunsHook:
+    """Logs each Optuna trial of the ``tune`` pipeline as a nested MLflow run (its
+    hyper-parameters and CV score) under the pipeline's run.
+
+    The tuning node stays free of MLflow: it returns its trials as a table,
+    ``<family>.tuning_trials``, with ``params.<name>`` and ``metrics.<name>`` columns.
+    """
+
+    @hook_impl
+    def after_node_run(self, outputs: dict[str, Any]) -> None:
+        if mlflow.active_run() is None:
+            return
+        for name, trials in outputs.items():
+            if not name.endswith(".tuning_trials"):
+                continue
+            family = name.removesuffix(".tuning_trials")
+            for trial in trials.to_dict("records"):
+                with mlflow.start_run(
+                    run_name=f"{family}.trial_{trial['number']}",
+                    nested=True,
+                    tags={"family": family, "trial": str(trial["number"])},
+                ):
+                    mlflow.log_params(_with_prefix(trial, "params."))
+                    mlflow.log_metrics(_with_prefix(trial, "metrics."))
+
+
+def _with_prefix(record: dict[str, Any], prefix: str) -> dict[str, Any]:
+    """The entries of ``record`` whose key starts with ``prefix``, without it."""
+    return {
+        key.removeprefix(prefix): value
+        for key, value in record.items()
+        if key.startswith(prefix)
+    }

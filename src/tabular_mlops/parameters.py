@@ -76,6 +76,7 @@ class ModellingParameters(Section):
     cv_folds: int = Field(ge=2)
     champion_metric: ChampionMetric
     preprocessing: Preprocessing
+    use_tuned_hyperparameters: bool
 
 
 class Hyperparameters(Section):
@@ -109,6 +110,21 @@ class ReportingParameters(Section):
     input_example_rows: int = Field(ge=1)
 
 
+class TuningParameters(Section):
+    n_trials: int | None = Field(ge=1)
+    timeout: float | None = Field(gt=0)
+    seed: int
+    n_jobs: int = Field(ge=1)
+    storage: str | None
+    study_name: str = Field(min_length=1)
+    search_spaces: dict[ModelFamily, dict[str, dict[str, Any]]]
+
+
+class RegistryParameters(Section):
+    model_name: str = Field(min_length=1)
+    margin: float = Field(ge=0)
+
+
 Parameters = create_model(
     "Parameters",
     __config__=ConfigDict(extra="allow", frozen=True),
@@ -116,6 +132,8 @@ Parameters = create_model(
     split=SplitParameters,
     modelling=ModellingParameters,
     reporting=ReportingParameters,
+    tuning=TuningParameters,
+    registry=RegistryParameters,
     **dict.fromkeys(MODEL_FAMILIES, CandidateBlock),
 )
 """All of the project's parameters. Other top-level blocks are allowed only when a

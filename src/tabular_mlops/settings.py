@@ -6,7 +6,12 @@ from pathlib import Path
 
 from kedro.utils import find_kedro_project
 
-from tabular_mlops.hooks import CloseMlflowRunHook, InputValidationHook, RunTagsHook
+from tabular_mlops.hooks import (
+    CloseMlflowRunHook,
+    InputValidationHook,
+    RunTagsHook,
+    TuningTrialRunsHook,
+)
 
 # MLflow's anonymous usage reporting must never reach out from a run.
 os.environ.setdefault("MLFLOW_DISABLE_TELEMETRY", "true")
@@ -25,7 +30,12 @@ def project_root() -> str:
     return (find_kedro_project(Path.cwd()) or Path.cwd()).resolve().as_posix()
 
 
-HOOKS = (RunTagsHook(), CloseMlflowRunHook(), InputValidationHook())
+HOOKS = (
+    RunTagsHook(),
+    CloseMlflowRunHook(),
+    InputValidationHook(),
+    TuningTrialRunsHook(),
+)
 
 CONFIG_LOADER_ARGS = {
     "base_env": "base",

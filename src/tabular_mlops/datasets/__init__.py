@@ -3,6 +3,15 @@
 from tabular_mlops.datasets.mlflow_model_with_example_dataset import (
     MlflowModelWithExampleDataset,
 )
+from tabular_mlops.datasets.mlflow_registered_model_dataset import (
+    MlflowRegisteredModelDataset,
+    RegisteredModel,
+)
 from tabular_mlops.datasets.tabular_source_dataset import TabularSourceDataset
 
-__all__ = ["MlflowModelWithExampleDataset", "TabularSourceDataset"]
+__all__ = [
+    "MlflowModelWithExampleDataset",
+    "MlflowRegisteredModelDataset",
+    "RegisteredModel",
+    "TabularSourceDataset",
+]

@@ -7,6 +7,7 @@ from tabular_mlops.pipelines.modelling.nodes import (
     ESTIMATORS,
     SCORERS,
     build_candidate,
+    choose_hyperparameters,
     cross_validate_candidate,
     evaluate_candidate,
     rank_candidates,
@@ -19,6 +20,7 @@ MODELLING = {
     "cv_folds": 3,
     "champion_metric": {"classification": "roc_auc", "regression": "rmse"},
     "preprocessing": {"min_category_frequency": 2},
+    "use_tuned_hyperparameters": False,
 }
 HYPERPARAMETERS = {
     "linear": {"classification": {"max_iter": 500}, "regression": {}},
@@ -145,3 +147,36 @@ def test_rank_candidates_orders_by_cv_metric_in_its_direction():
 def test_select_champion_returns_best_ranked_model():
     comparison = pd.DataFrame({"family": ["random_forest", "linear"], "rank": [1, 2]})
     assert select_champion(comparison, linear="L", random_forest="RF") == "RF"
+
+
+TUNED = {
+    "linear": {
+        "task": "binary",
+        "hyperparameters": {"classification": {"C": 0.1, "max_iter": 500}},
+    }
+}
+
+
+def test_configured_hyperparameters_are_kept_unless_tuned_ones_are_asked_for():
+    chosen = choose_hyperparameters(
+        candidate("linear"), TUNED, {"task": "binary"}, MODELLING
+    )
+    assert chosen == candidate("linear")
+
+
+def test_tuned_hyperparameters_replace_the_configured_ones_for_the_task():
+    modelling = MODELLING | {"use_tuned_hyperparameters": True}
+    chosen = choose_hyperparameters(
+        candidate("linear"), TUNED, {"task": "binary"}, modelling
+    )
+    assert chosen["hyperparameters"]["classification"] == {"C": 0.1, "max_iter": 500}
+    assert chosen["hyperparameters"]["regression"] == {}
+
+
+@pytest.mark.parametrize(
+    ("family", "task"), [("random_forest", "binary"), ("linear", "regression")]
+)
+def test_asking_for_tuned_hyperparameters_that_do_not_exist_fails(family, task):
+    modelling = MODELLING | {"use_tuned_hyperparameters": True}
+    with pytest.raises(ValueError, match="kedro run --pipeline=tune"):
+        choose_hyperparameters(candidate(family), TUNED, {"task": task}, modelling)

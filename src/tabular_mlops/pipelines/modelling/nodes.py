@@ -112,6 +112,28 @@ def build_candidate(
     )
 
 
+def choose_hyperparameters(
+    candidate: dict[str, Any],
+    tuned_hyperparameters: dict[str, dict[str, Any]],
+    feature_spec: dict[str, Any],
+    modelling: dict[str, Any],
+) -> dict[str, Any]:
+    """The candidate as configured or, when ``modelling.use_tuned_hyperparameters``
+    is on, with the hyper-parameters the ``tune`` pipeline found for this task."""
+    if not modelling["use_tuned_hyperparameters"]:
+        return candidate
+    family, kind = candidate["family"], task_kind(feature_spec["task"])
+    tuned = tuned_hyperparameters.get(family, {}).get("hyperparameters", {})
+    if kind not in tuned:
+        raise ValueError(
+            f"No tuned {kind} hyper-parameters for '{family}': run "
+            "`kedro run --pipeline=tune` first, or set "
+            "modelling.use_tuned_hyperparameters=false."
+        )
+    logger.info("%s: using the tuned hyper-parameters %s", family, tuned[kind])
+    return {**candidate, "hyperparameters": {**candidate["hyperparameters"], **tuned}}
+
+
 def _labels(y: pd.DataFrame, feature_spec: dict[str, Any]) -> pd.Series:
     return y[feature_spec["target"]]
 
@@ -128,14 +150,14 @@ def train_candidate(
     return model.fit(X_train, _labels(y_train, feature_spec))
 
 
-def cross_validate_candidate(
+def cross_validation_scores(
+    model: Pipeline,
     X_train: pd.DataFrame,
     y_train: pd.DataFrame,
     feature_spec: dict[str, Any],
-    candidate: dict[str, Any],
     modelling: dict[str, Any],
 ) -> dict[str, float]:
-    """Mean and spread of each metric over seeded k-fold CV on the training set."""
+    """Mean and spread of each metric over seeded k-fold CV of ``model``."""
     task = feature_spec["task"]
     folds = (KFold if task == "regression" else StratifiedKFold)(
         n_splits=modelling["cv_folds"],
@@ -143,7 +165,7 @@ def cross_validate_candidate(
         random_state=modelling["random_state"],
     )
     results = cross_validate(
-        build_candidate(candidate, modelling, task),
+        model,
         X_train,
         _labels(y_train, feature_spec),
         cv=folds,
@@ -154,6 +176,19 @@ def cross_validate_candidate(
         values = results[f"test_{metric}"] * (-1 if scorer.startswith("neg_") else 1)
         scores[f"cv_{metric}"] = float(values.mean())
         scores[f"cv_{metric}_std"] = float(values.std())
+    return scores
+
+
+def cross_validate_candidate(
+    X_train: pd.DataFrame,
+    y_train: pd.DataFrame,
+    feature_spec: dict[str, Any],
+    candidate: dict[str, Any],
+    modelling: dict[str, Any],
+) -> dict[str, float]:
+    """Mean and spread of each metric over seeded k-fold CV on the training set."""
+    model = build_candidate(candidate, modelling, feature_spec["task"])
+    scores = cross_validation_scores(model, X_train, y_train, feature_spec, modelling)
     logger.info(
         "%s: cross-validated %s",
         candidate["family"],
@@ -192,6 +227,18 @@ def evaluate_candidate(
         for metric, value in score_model(model, X_test, y_test, feature_spec).items()
     }
     return cv_scores | test_scores
+
+
+def predict_with_probabilities(
+    model: Pipeline, X: pd.DataFrame, task: str
+) -> pd.DataFrame:
+    """The predicted target per row and, for classification, ``proba_<class>``."""
+    predictions = pd.DataFrame({"predicted": model.predict(X)}, index=X.index)
+    if task != "regression":
+        probabilities = model.predict_proba(X)
+        for position, label in enumerate(model.classes_):
+            predictions[f"proba_{label}"] = probabilities[:, position]
+    return predictions
 
 
 def champion_metric(modelling: dict[str, Any], task: str) -> str:

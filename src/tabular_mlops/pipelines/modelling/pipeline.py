@@ -3,6 +3,7 @@
 from kedro.pipeline import Node, Pipeline
 
 from .nodes import (
+    choose_hyperparameters,
     cross_validate_candidate,
     evaluate_candidate,
     rank_candidates,
@@ -13,7 +14,14 @@ from .nodes import (
 MODEL_FAMILIES = ("linear", "random_forest", "hist_gradient_boosting")
 """Namespaces, one per candidate; each has a parameter block of the same name."""
 
-SHARED_INPUTS = {"X_train", "y_train", "X_test", "y_test", "feature_spec"}
+SHARED_INPUTS = {
+    "X_train",
+    "y_train",
+    "X_test",
+    "y_test",
+    "feature_spec",
+    "tuned_hyperparameters",
+}
 
 
 def create_candidate_pipeline() -> Pipeline:
@@ -22,11 +30,22 @@ def create_candidate_pipeline() -> Pipeline:
         "X_train",
         "y_train",
         "feature_spec",
-        "params:candidate",
+        "candidate",
         "params:modelling",
     ]
     return Pipeline(
         [
+            Node(
+                func=choose_hyperparameters,
+                inputs=[
+                    "params:candidate",
+                    "tuned_hyperparameters",
+                    "feature_spec",
+                    "params:modelling",
+                ],
+                outputs="candidate",
+                name="choose_hyperparameters",
+            ),
             Node(
                 func=train_candidate,
                 inputs=training_inputs,

@@ -16,7 +16,11 @@ from sklearn.inspection import permutation_importance  # noqa: E402
 from sklearn.metrics import confusion_matrix, roc_curve  # noqa: E402
 from sklearn.pipeline import Pipeline  # noqa: E402
 
-from tabular_mlops.pipelines.modelling.nodes import SCORERS, champion_metric  # noqa: E402
+from tabular_mlops.pipelines.modelling.nodes import (  # noqa: E402
+    SCORERS,
+    champion_metric,
+    predict_with_probabilities,
+)
 
 
 def predict_test_set(
@@ -26,17 +30,10 @@ def predict_test_set(
     feature_spec: dict[str, Any],
 ) -> pd.DataFrame:
     """Actual and predicted target per test row, with class probabilities."""
-    predictions = pd.DataFrame(
-        {
-            "actual": y_test[feature_spec["target"]].to_numpy(),
-            "predicted": champion_model.predict(X_test),
-        },
-        index=X_test.index,
+    predictions = predict_with_probabilities(
+        champion_model, X_test, feature_spec["task"]
     )
-    if feature_spec["task"] != "regression":
-        probabilities = champion_model.predict_proba(X_test)
-        for position, label in enumerate(champion_model.classes_):
-            predictions[f"proba_{label}"] = probabilities[:, position]
+    predictions.insert(0, "actual", y_test[feature_spec["target"]].to_numpy())
     return predictions
 
 

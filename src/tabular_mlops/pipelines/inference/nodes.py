@@ -1,0 +1,35 @@
+"""Nodes that score a table with a model from the registry."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+if TYPE_CHECKING:
+    from tabular_mlops.datasets import RegisteredModel
+
+logger = logging.getLogger(__name__)
+
+
+def predict(
+    scoring_table: pd.DataFrame, scoring_model: RegisteredModel | None
+) -> pd.DataFrame:
+    """Predictions (and class probabilities) per row, with the model version used.
+
+    MLflow checks the table against the model's signature (the training schema) first.
+    """
+    if scoring_model is None:
+        raise ValueError(
+            "No registered model matches inference.alias / inference.version: run "
+            "`kedro run --pipeline=train` first."
+        )
+    predictions = scoring_model.model.predict(scoring_table)
+    predictions["model_version"] = scoring_model.version
+    logger.info(
+        "Scored %d rows with version %s of the registered model.",
+        len(predictions),
+        scoring_model.version,
+    )
+    return predictions
