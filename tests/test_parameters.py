@@ -87,7 +87,13 @@ def test_every_problem_is_listed_at_once(base_parameters):
 
 
 def test_blocks_read_by_other_pipelines_are_allowed(base_parameters):
-    parameters = base_parameters | {"inference": {"batch_size": 10}}
-    validate_parameters(parameters, used_blocks=["inference"])
-    with pytest.raises(InputError, match="inference: unknown top-level key"):
+    parameters = base_parameters | {"scoring": {"batch_size": 10}}
+    validate_parameters(parameters, used_blocks=["scoring"])
+    with pytest.raises(InputError, match="scoring: unknown top-level key"):
         validate_parameters(parameters, used_blocks=[])
+
+
+def test_inference_overrides_are_checked(base_parameters):
+    validate_parameters(base_parameters | {"inference": {"alias": "challenger"}}, [])
+    with pytest.raises(InputError, match="inference.alais"):
+        validate_parameters(base_parameters | {"inference": {"alais": "x"}}, [])

@@ -125,6 +125,15 @@ class RegistryParameters(Section):
     margin: float = Field(ge=0)
 
 
+class InferenceOverrides(BaseModel):
+    """``--params "inference.…"`` for the inference catalog entries (globals.yml)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    filepath: str | None = None
+    alias: str | None = None
+    version: int | None = Field(default=None, ge=1)
+
+
 Parameters = create_model(
     "Parameters",
     __config__=ConfigDict(extra="allow", frozen=True),
@@ -134,6 +143,7 @@ Parameters = create_model(
     reporting=ReportingParameters,
     tuning=TuningParameters,
     registry=RegistryParameters,
+    inference=(InferenceOverrides | None, None),
     **dict.fromkeys(MODEL_FAMILIES, CandidateBlock),
 )
 """All of the project's parameters. Other top-level blocks are allowed only when a
