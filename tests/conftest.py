@@ -83,3 +83,29 @@ def project_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def run_kedro(project_path: Path) -> Callable[..., dict[str, Any]]:
     """Run a pipeline of the temporary project through a ``KedroSession``."""
     return functools.partial(run_pipeline, project_path)
+
+
+QUICK_TRAINING = {
+    "modelling": {"cv_folds": 3},
+    **{
+        family: {"candidate": {"hyperparameters": {"classification": size}}}
+        for family, size in (
+            ("random_forest", {"n_estimators": 50}),
+            ("hist_gradient_boosting", {"max_iter": 50}),
+        )
+    },
+}
+
+
+@pytest.fixture(scope="session")
+def trained_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A throw-away project that has run ``train`` once per test session.
+
+    For tests that only read a trained project's outputs (kedro viz, notebooks), which
+    must not change it. Fewer folds and trees than the defaults keep it quick.
+    """
+    folder = tmp_path_factory.mktemp("trained_project")
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.chdir(folder)
+        run_pipeline(make_project(folder), "train", **QUICK_TRAINING)
+    return folder
