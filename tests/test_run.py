@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from pathlib import Path
 
 import mlflow
@@ -144,8 +145,25 @@ def test_train_on_a_mixed_type_user_table(run_kedro, project_path, mixed_table):
     ("dataset", "task", "metric"),
     [("iris", "multiclass", "roc_auc"), ("diabetes", "regression", "rmse")],
 )
-def test_train_on_other_bundled_sets(run_kedro, project_path, dataset, task, metric):
-    run_kedro("train", data={"dataset": dataset})
+def test_train_on_other_bundled_sets(
+    run_kedro, project_path, dataset, task, metric, caplog
+):
+    with caplog.at_level(logging.INFO, logger="tabular_mlops"):
+        run_kedro("train", data={"dataset": dataset})
     run = only_run(project_path)
     assert run.data.tags["task"] == task
     assert f"champion.test_{metric}" in run.data.metrics
+
+    summary = [
+        r.getMessage() for r in caplog.records if r.name == "tabular_mlops.hooks"
+    ]
+    assert summary[0].startswith(f"Trained on {dataset} (bundled): ")
+    assert f" {task} task" in summary[0]
+    champion = pd.read_csv(
+        project_path / "data/08_reporting/candidate_comparison.csv"
+    ).family[0]
+    assert summary[2].startswith(f"Champion: {champion}, test {metric} ")
+    assert summary[3] == (
+        f"MLflow (run {run.info.run_id}): `kedro mlflow ui`, then http://127.0.0.1:5000."
+    )
+    assert summary[4] == "Reports and plots: data/08_reporting/"

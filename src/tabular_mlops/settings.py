@@ -10,6 +10,7 @@ from tabular_mlops.hooks import (
     CloseMlflowRunHook,
     InputValidationHook,
     RunTagsHook,
+    TrainingSummaryHook,
     TuningTrialRunsHook,
 )
 
@@ -35,6 +36,7 @@ HOOKS = (
     CloseMlflowRunHook(),
     InputValidationHook(),
     TuningTrialRunsHook(),
+    TrainingSummaryHook(),
 )
 
 CONFIG_LOADER_ARGS = {

@@ -1,3 +1,5 @@
+import logging
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -180,3 +182,15 @@ def test_asking_for_tuned_hyperparameters_that_do_not_exist_fails(family, task):
     modelling = MODELLING | {"use_tuned_hyperparameters": True}
     with pytest.raises(ValueError, match="kedro run --pipeline=tune"):
         choose_hyperparameters(candidate(family), TUNED, {"task": task}, modelling)
+
+
+def test_cross_validation_logs_each_fold_as_it_ends(classification_data, caplog):
+    X, y, spec = classification_data
+    with caplog.at_level(logging.INFO):
+        scores = cross_validate_candidate(X, y, spec, candidate("linear"), MODELLING)
+    folds = [m for m in caplog.messages if m.startswith("linear: CV fold")]
+    assert [m.split(",")[0] for m in folds] == [
+        f"linear: CV fold {fold}/3" for fold in (1, 2, 3)
+    ]
+    fold_aucs = [float(m.rsplit("=", 1)[1]) for m in folds]
+    assert np.mean(fold_aucs) == pytest.approx(scores["cv_roc_auc"], abs=1e-4)

@@ -6,7 +6,7 @@ import logging
 from typing import Any
 
 import pandas as pd
-from sklearn.base import BaseEstimator
+from sklearn.base import BaseEstimator, clone
 from sklearn.compose import ColumnTransformer, make_column_selector
 from sklearn.ensemble import (
     HistGradientBoostingClassifier,
@@ -17,7 +17,7 @@ from sklearn.ensemble import (
 from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LogisticRegression, Ridge
 from sklearn.metrics import get_scorer
-from sklearn.model_selection import KFold, StratifiedKFold, cross_validate
+from sklearn.model_selection import KFold, StratifiedKFold
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
@@ -156,26 +156,42 @@ def cross_validation_scores(
     y_train: pd.DataFrame,
     feature_spec: dict[str, Any],
     modelling: dict[str, Any],
+    progress: str | None = None,
 ) -> dict[str, float]:
-    """Mean and spread of each metric over seeded k-fold CV of ``model``."""
+    """Mean and spread of each metric over seeded k-fold CV of ``model``.
+
+    With ``progress`` (a name for the model), each fold logs its champion metric when
+    it is done, so long runs show progress.
+    """
     task = feature_spec["task"]
+    labels = _labels(y_train, feature_spec)
     folds = (KFold if task == "regression" else StratifiedKFold)(
         n_splits=modelling["cv_folds"],
         shuffle=True,
         random_state=modelling["random_state"],
     )
-    results = cross_validate(
-        model,
-        X_train,
-        _labels(y_train, feature_spec),
-        cv=folds,
-        scoring=SCORERS[task],
-    )
+    metric = champion_metric(modelling, task)
+    fold_scores = []
+    for fold, (fit_rows, score_rows) in enumerate(folds.split(X_train, labels), 1):
+        fitted = clone(model).fit(X_train.iloc[fit_rows], labels.iloc[fit_rows])
+        fold_scores.append(
+            score_model(
+                fitted, X_train.iloc[score_rows], y_train.iloc[score_rows], feature_spec
+            )
+        )
+        if progress:
+            logger.info(
+                "%s: CV fold %d/%d, %s=%.4f",
+                progress,
+                fold,
+                folds.get_n_splits(),
+                metric,
+                fold_scores[-1][metric],
+            )
     scores = {}
-    for metric, scorer in SCORERS[task].items():
-        values = results[f"test_{metric}"] * (-1 if scorer.startswith("neg_") else 1)
-        scores[f"cv_{metric}"] = float(values.mean())
-        scores[f"cv_{metric}_std"] = float(values.std())
+    for name, values in pd.DataFrame(fold_scores).items():
+        scores[f"cv_{name}"] = float(values.mean())
+        scores[f"cv_{name}_std"] = float(values.std(ddof=0))
     return scores
 
 
@@ -188,7 +204,9 @@ def cross_validate_candidate(
 ) -> dict[str, float]:
     """Mean and spread of each metric over seeded k-fold CV on the training set."""
     model = build_candidate(candidate, modelling, feature_spec["task"])
-    scores = cross_validation_scores(model, X_train, y_train, feature_spec, modelling)
+    scores = cross_validation_scores(
+        model, X_train, y_train, feature_spec, modelling, progress=candidate["family"]
+    )
     logger.info(
         "%s: cross-validated %s",
         candidate["family"],
