@@ -1,3 +1,5 @@
+import logging
+
 import pandas as pd
 import pytest
 from kedro.io import DatasetError
@@ -29,6 +31,18 @@ def test_user_file_is_loaded_by_extension(tmp_path, mixed_table, suffix):
     loaded = TabularSourceDataset(filepath=str(path)).load()
     assert list(loaded.columns) == list(mixed_table.columns)
     assert len(loaded) == len(mixed_table)
+
+
+def test_reading_a_file_logs_its_size_then_its_shape(tmp_path, mixed_table, caplog):
+    path = tmp_path / "table.csv"
+    mixed_table.to_csv(path, index=False)
+    with caplog.at_level(logging.INFO):
+        TabularSourceDataset(filepath=str(path)).load()
+    size_mb = path.stat().st_size / 1e6
+    assert caplog.messages[0] == f"Reading {path} ({size_mb:.1f} MB)..."
+    assert caplog.messages[1].startswith(
+        f"Read {len(mixed_table)} rows x {mixed_table.shape[1]} columns in "
+    )
 
 
 def test_unknown_bundled_set_names_the_choices():

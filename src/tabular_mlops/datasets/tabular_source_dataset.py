@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import Callable
 from pathlib import PurePosixPath
 from typing import Any
@@ -14,6 +16,8 @@ from sklearn import datasets as sklearn_datasets
 from sklearn.utils import Bunch
 
 from tabular_mlops.errors import InputError
+
+logger = logging.getLogger(__name__)
 
 BUNDLED_DATASETS: dict[str, Callable[..., Bunch]] = {
     "breast_cancer": sklearn_datasets.load_breast_cancer,
@@ -95,6 +99,10 @@ class TabularSourceDataset(AbstractDataset[None, pd.DataFrame]):
                 f"File '{self._filepath}' (data.filepath) is empty. Export the table "
                 "again or point data.filepath at another file."
             )
+        logger.info(
+            "Reading %s (%.1f MB)...", self._filepath, filesystem.size(path) / 1e6
+        )
+        started = time.perf_counter()
         try:
             table = dataset.load()
         except DatasetError as error:
@@ -104,6 +112,11 @@ class TabularSourceDataset(AbstractDataset[None, pd.DataFrame]):
                 f"{type(dataset).__name__.removesuffix('Dataset')}: {reason.rstrip('.')}. The file "
                 "is corrupt or not in the format its extension says."
             ) from error
+        logger.info(
+            "Read %d rows x %d columns in %.1f s.",
+            *table.shape,
+            time.perf_counter() - started,
+        )
         if isinstance(dataset, CSVDataset):
             self._refuse_duplicate_header(table)
         return table
