@@ -5,6 +5,7 @@ import warnings
 from pathlib import Path
 
 from kedro.utils import find_kedro_project
+from omegaconf.resolvers import oc
 
 from tabular_mlops.hooks import (
     CloseMlflowRunHook,
@@ -42,8 +43,13 @@ HOOKS = (
 CONFIG_LOADER_ARGS = {
     "base_env": "base",
     "default_run_env": "local",
-    "custom_resolvers": {"project_root": project_root},
+    "custom_resolvers": {
+        "project_root": project_root,
+        "oc.env": oc.env,  # environment variables in any config, e.g. conf/ci
+    },
     # kedro-mlflow's pattern, declared here too: InputValidationHook reads mlflow.yml
     # before kedro-mlflow's own hook adds it.
     "config_patterns": {"mlflow": ["mlflow*", "mlflow*/**", "**/mlflow*"]},
+    # An environment's mlflow.yml only needs the keys it changes.
+    "merge_strategy": {"mlflow": "soft"},
 }
