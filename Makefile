@@ -11,7 +11,7 @@ export KEDRO_DISABLE_TELEMETRY := 1
 export MLFLOW_DISABLE_TELEMETRY := true
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install train test lint format viz ui lock clean tune gate inference serve
+.PHONY: install train test lint format viz ui docs lock clean tune gate inference serve
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -46,19 +46,31 @@ serve: $(STAMP)  ## Serve the champion over REST on http://127.0.0.1:5001/invoca
 test: $(STAMP)  ## Run the whole test suite.
 	$(BIN)/pytest
 
-lint: $(STAMP)  ## Lint and check formatting.
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+lint: $(STAMP)  ## The checks of CI and pre-commit: lint, format, types, files, notebooks.
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy src
+	@# pre-commit's trailing-whitespace and end-of-file-fixer, as checks, on tracked text files
+	@! git grep -nI -e '[[:blank:]]$$' -- . || { echo "Trailing whitespace above."; exit 1; }
+	@status=0; for file in $$(git grep -Il ''); do \
+		if [ -n "$$(tail -c 1 "$$file")" ]; then echo "$$file: no newline at end"; status=1; fi; \
+		if [ -z "$$(tail -n 1 "$$file")" ]; then echo "$$file: blank line at end"; status=1; fi; \
+	done; exit $$status
+	$(BIN)/nbstripout --verify $$(git ls-files '*.ipynb')
 
-format: $(STAMP)  ## Apply the formatter and safe lint fixes.
-	$(BIN)/ruff format src tests
-	$(BIN)/ruff check --fix src tests
+format: $(STAMP)  ## Apply the formatter and safe lint fixes; strip notebook outputs.
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+	$(BIN)/nbstripout $$(git ls-files '*.ipynb')
 
 viz: $(STAMP)  ## Browse the pipelines with kedro viz on http://127.0.0.1:4141.
 	$(BIN)/kedro viz run --host 127.0.0.1 --no-browser
 
 ui: $(STAMP)  ## Browse the MLflow runs on http://127.0.0.1:5000.
 	$(BIN)/kedro mlflow ui
+
+docs: $(STAMP)  ## Build the documentation (warnings are errors) into docs/build/html.
+	$(MAKE) -C docs html SPHINXBUILD=$(abspath $(BIN))/sphinx-build
 
 lock:  ## Re-resolve the direct dependencies in pyproject.toml into requirements.lock.
 	rm -rf .venv-lock

@@ -183,18 +183,16 @@ class TrainingSummaryHook:
         if "candidate_comparison" not in pipeline.all_outputs():
             return
         # Read the datasets directly: the catalog would log each load.
-        feature_spec = catalog.get("feature_spec").load()
+        feature_spec = catalog["feature_spec"].load()
         summary = training_summary(
-            data=catalog.get("params:data").load(),
+            data=catalog["params:data"].load(),
             feature_spec=feature_spec,
-            candidate_comparison=catalog.get("candidate_comparison").load(),
+            candidate_comparison=catalog["candidate_comparison"].load(),
             metric=champion_metric(
-                catalog.get("params:modelling").load(), feature_spec["task"]
+                catalog["params:modelling"].load(), feature_spec["task"]
             ),
         )
-        comparison_file = Path(
-            catalog.get("candidate_comparison")._describe()["filepath"]
-        )
+        comparison_file = Path(catalog["candidate_comparison"]._describe()["filepath"])
         run = f" (run {self._run_id})" if self._run_id else ""
         summary += [
             f"MLflow{run}: `kedro mlflow ui`, then {self._mlflow_ui}.",

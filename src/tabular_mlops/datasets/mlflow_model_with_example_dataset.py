@@ -15,6 +15,8 @@ class MlflowModelWithExampleDataset(MlflowModelTrackingDataset):
     it; the rest of ``save_args`` is passed to the flavour's ``log_model`` unchanged.
     """
 
+    _save_args: dict[str, Any]  # set by the parent's __init__
+
     def _save(self, data: tuple[Any, pd.DataFrame]) -> None:
         model, input_example = data
         static_save_args = self._save_args

@@ -25,7 +25,7 @@ BUNDLED_DATASETS: dict[str, Callable[..., Bunch]] = {
     "iris": sklearn_datasets.load_iris,
     "diabetes": sklearn_datasets.load_diabetes,
 }
-FILE_DATASETS: dict[str, type[AbstractDataset]] = {
+FILE_DATASETS: dict[str, type[CSVDataset] | type[ParquetDataset]] = {
     ".csv": CSVDataset,
     ".parquet": ParquetDataset,
     ".pq": ParquetDataset,
@@ -75,19 +75,19 @@ class TabularSourceDataset(AbstractDataset[None, pd.DataFrame]):
         self._load_args = load_args or {}
         self.metadata = metadata
 
-    def _file_dataset(self) -> AbstractDataset:
-        suffix = PurePosixPath(self._filepath).suffix.lower()
+    def _file_dataset(self, filepath: str) -> AbstractDataset:
+        suffix = PurePosixPath(filepath).suffix.lower()
         if suffix not in FILE_DATASETS:
             raise InputError(
                 f"Unsupported file type '{suffix or '(none)'}' for data.filepath="
-                f"'{self._filepath}'. Use one of: {', '.join(FILE_DATASETS)}."
+                f"'{filepath}'. Use one of: {', '.join(FILE_DATASETS)}."
             )
-        return FILE_DATASETS[suffix](filepath=self._filepath, load_args=self._load_args)
+        return FILE_DATASETS[suffix](filepath=filepath, load_args=self._load_args)
 
     def load(self) -> pd.DataFrame:
         if self._filepath is None:
             return load_bundled_dataset(self._bundled)
-        dataset = self._file_dataset()
+        dataset = self._file_dataset(self._filepath)
         filesystem, path = fsspec.core.url_to_fs(self._filepath)
         if not filesystem.exists(path):
             raise InputError(
@@ -138,7 +138,7 @@ class TabularSourceDataset(AbstractDataset[None, pd.DataFrame]):
         raise DatasetError("The source table is read-only; nodes write 'raw_table'.")
 
     def _exists(self) -> bool:
-        return self._filepath is None or self._file_dataset().exists()
+        return self._filepath is None or self._file_dataset(self._filepath).exists()
 
     def _describe(self) -> dict[str, Any]:
         return {"bundled": self._bundled, "filepath": self._filepath}
