@@ -41,7 +41,7 @@ def _log_traceback_to_files(error: BaseException) -> None:
 
 def _run(verbose: bool, **options: Any) -> dict[str, Any]:
     try:
-        return kedro_run.callback(**options)
+        return kedro_run.callback(**options)  # type: ignore[misc]  # always set
     except Exception as error:
         problem = find_input_error(error)
         if problem is None:

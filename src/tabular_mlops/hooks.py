@@ -101,7 +101,7 @@ class InputValidationHook:
             server = context.config_loader["mlflow"].get("server", {})
             check_tracking_uri(
                 server.get("mlflow_tracking_uri"),
-                context.env or context.config_loader.default_run_env,
+                context.env or context.config_loader.default_run_env,  # type: ignore[attr-defined]
             )
 
 

@@ -8,8 +8,8 @@ The allowed values come from the code that uses them: ``ESTIMATORS``, ``SCORERS`
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any, Literal
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
 from pydantic import (
     BaseModel,
@@ -25,10 +25,16 @@ from tabular_mlops.errors import InputError
 from tabular_mlops.pipelines.modelling.nodes import ESTIMATORS, SCORERS
 from tabular_mlops.pipelines.modelling.pipeline import MODEL_FAMILIES
 
-BundledDataset = Literal[tuple(BUNDLED_DATASETS)]  # type: ignore[valid-type]
-ModelFamily = Literal[tuple(ESTIMATORS)]  # type: ignore[valid-type]
-ClassificationMetric = Literal[tuple(SCORERS["binary"])]  # type: ignore[valid-type]
-RegressionMetric = Literal[tuple(SCORERS["regression"])]  # type: ignore[valid-type]
+if TYPE_CHECKING:  # built at run time from the code; mypy sees plain strings
+    BundledDataset: TypeAlias = str
+    ModelFamily: TypeAlias = str
+    ClassificationMetric: TypeAlias = str
+    RegressionMetric: TypeAlias = str
+else:
+    BundledDataset = Literal[tuple(BUNDLED_DATASETS)]
+    ModelFamily = Literal[tuple(ESTIMATORS)]
+    ClassificationMetric = Literal[tuple(SCORERS["binary"])]
+    RegressionMetric = Literal[tuple(SCORERS["regression"])]
 
 
 class Section(BaseModel):
@@ -134,6 +140,7 @@ class InferenceOverrides(BaseModel):
     version: int | None = Field(default=None, ge=1)
 
 
+_candidate_blocks: dict[str, Any] = dict.fromkeys(MODEL_FAMILIES, CandidateBlock)
 Parameters = create_model(
     "Parameters",
     __config__=ConfigDict(extra="allow", frozen=True),
@@ -144,13 +151,13 @@ Parameters = create_model(
     tuning=TuningParameters,
     registry=RegistryParameters,
     inference=(InferenceOverrides | None, None),
-    **dict.fromkeys(MODEL_FAMILIES, CandidateBlock),
+    **_candidate_blocks,
 )
 """All of the project's parameters. Other top-level blocks are allowed only when a
 registered pipeline reads them (see ``validate_parameters``)."""
 
 
-def _describe(error: dict[str, Any]) -> str:
+def _describe(error: Mapping[str, Any]) -> str:
     key = ".".join(map(str, error["loc"])) or "parameters"
     message = error["msg"].removeprefix("Value error, ")
     if error["type"] == "missing":

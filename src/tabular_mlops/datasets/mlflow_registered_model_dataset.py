@@ -15,7 +15,7 @@ class RegisteredModel(NamedTuple):
     """A loaded registered model and its version number."""
 
     version: str
-    model: mlflow.pyfunc.PyFuncModel
+    model: Any  # an mlflow.pyfunc.PyFuncModel
 
 
 class MlflowRegisteredModelDataset(

@@ -66,7 +66,7 @@ def _trials_table(trials: list[FrozenTrial], metric: str) -> pd.DataFrame:
                 "number": trial.number,
                 **{f"params.{name}": value for name, value in trial.params.items()},
                 f"metrics.cv_{metric}": trial.value,
-                "metrics.duration_s": trial.duration.total_seconds(),
+                "metrics.duration_s": trial.duration.total_seconds(),  # type: ignore[union-attr]  # finished
             }
             for trial in trials
         ],
@@ -124,7 +124,7 @@ def tune_candidate(
             trial.number,
             metric,
             trial.value,
-            trial.duration.total_seconds(),
+            trial.duration.total_seconds(),  # type: ignore[union-attr]  # finished
             study.best_value,
             study.best_trial.number,
             trial.params,
