@@ -67,7 +67,7 @@ viz: $(STAMP)  ## Browse the pipelines with kedro viz on http://127.0.0.1:4141.
 	$(BIN)/kedro viz run --host 127.0.0.1 --no-browser
 
 ui: $(STAMP)  ## Browse the MLflow runs on http://127.0.0.1:5000.
-	$(BIN)/kedro mlflow ui
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/kedro mlflow ui
 
 docs: $(STAMP)  ## Build the documentation (warnings are errors) into docs/build/html.
 	$(MAKE) -C docs html SPHINXBUILD=$(abspath $(BIN))/sphinx-build
