@@ -5,6 +5,7 @@ import warnings
 from pathlib import Path
 
 from kedro.utils import find_kedro_project
+from omegaconf.resolvers import oc
 
 from tabular_mlops.hooks import (
     CloseMlflowRunHook,
@@ -40,8 +41,16 @@ HOOKS = (
 CONFIG_LOADER_ARGS = {
     "base_env": "base",
     "default_run_env": "local",
-    "custom_resolvers": {"project_root": project_root},
-    # kedro-mlflow's pattern, declared here too: InputValidationHook reads mlflow.yml
-    # before kedro-mlflow's own hook adds it.
-    "config_patterns": {"mlflow": ["mlflow*", "mlflow*/**", "**/mlflow*"]},
+    "custom_resolvers": {"project_root": project_root, "oc.env": oc.env},
+    "config_patterns": {
+        # kedro-mlflow's pattern, declared here too: InputValidationHook reads mlflow.yml
+        # before kedro-mlflow's own hook adds it.
+        "mlflow": ["mlflow*", "mlflow*/**", "**/mlflow*"],
+        # A developer's secrets live in conf/local/credentials.yml whatever the --env
+        # (Kedro alone reads conf/local only when no --env is given), never in a
+        # committed folder.
+        "credentials": ["../local/credentials*", "../local/credentials*/**"],
+    },
+    # conf/<env>/mlflow.yml holds only what differs from conf/base/mlflow.yml.
+    "merge_strategy": {"mlflow": "soft"},
 }
