@@ -24,10 +24,12 @@ import yaml
 from mlflow import MlflowClient
 from mlflow.exceptions import MlflowException
 
-from tabular_mlops.tracking_server import CREDENTIALS_KEY, TrackingServer
+from tabular_mlops.tracking_server import (
+    CREDENTIALS_KEY,
+    TrackingServer,
+    admin_credentials,
+)
 from tests.conftest import copy_project
-
-pytestmark = [pytest.mark.server, pytest.mark.timeout(1800)]
 
 KEDRO = Path(sys.executable).parent / "kedro"
 # A small bundled table and fewer folds: these tests are about tracking, not modelling.
@@ -128,7 +130,7 @@ def concurrent_runs(
     finally:
         for process in processes:
             process.kill()
-    runs = {run_id(project): project for project in projects}
+    runs = {printed_run_id(project): project for project in projects}
     with psycopg2.connect(server.database_uri("mlflow")) as connection:
         with connection.cursor() as cursor:
             cursor.execute("SELECT run_uuid FROM runs")
@@ -136,7 +138,7 @@ def concurrent_runs(
     return runs
 
 
-def run_id(project: Path) -> str:
+def printed_run_id(project: Path) -> str:
     """The MLflow run of a finished ``kedro run``, as MLflow printed it."""
     (run,) = set(
         re.findall(
@@ -146,6 +148,7 @@ def run_id(project: Path) -> str:
     return run
 
 
+@pytest.mark.server
 def test_concurrent_runs_both_finish_with_every_metric(concurrent_runs, client):
     runs = [client.get_run(run_id) for run_id in concurrent_runs]
     for run in runs:
@@ -155,12 +158,15 @@ def test_concurrent_runs_both_finish_with_every_metric(concurrent_runs, client):
                 assert f"{candidate}.test_{metric}" in run.data.metrics
                 assert f"{candidate}.cv_{metric}" in run.data.metrics
     first, second = runs
+    assert first.info.start_time < second.info.end_time  # they did overlap
+    assert second.info.start_time < first.info.end_time
     # Same data and seed: nothing lost or mixed up between the two writers.
     assert first.data.metrics == second.data.metrics
     assert first.data.params == second.data.params
     assert first.data.tags["data.sha256"] == second.data.tags["data.sha256"]
 
 
+@pytest.mark.server
 def test_run_params_tags_artifacts_and_model_over_http(concurrent_runs, client, server):
     run_id, project = next(iter(concurrent_runs.items()))
     run = client.get_run(run_id)
@@ -203,6 +209,7 @@ def test_run_params_tags_artifacts_and_model_over_http(concurrent_runs, client, 
     assert (model.predict(X_test) == local["predicted"].to_numpy()).all()
 
 
+@pytest.mark.server
 def test_runs_are_stored_in_postgresql(concurrent_runs, client, server):
     with psycopg2.connect(server.database_uri("mlflow")) as connection:
         with connection.cursor() as cursor:
@@ -221,6 +228,7 @@ def test_runs_are_stored_in_postgresql(concurrent_runs, client, server):
                 assert params == len(client.get_run(run_id).data.params) > 20
 
 
+@pytest.mark.server
 @pytest.mark.parametrize(
     "credentials",
     [None, (ADMIN[0], "not-the-password"), ("nobody", ADMIN[1])],
@@ -236,10 +244,12 @@ def test_server_refuses_wrong_or_missing_credentials(server, monkeypatch, creden
         MlflowClient(tracking_uri=server.url).search_experiments()
 
 
+@pytest.mark.server
 def test_right_credentials_are_accepted(client):
     assert "Default" in {e.name for e in client.search_experiments()}
 
 
+@pytest.mark.server
 def test_train_with_a_wrong_password_is_refused(server, tmp_path):
     project = project_with_credentials(tmp_path, ADMIN[0], "not-the-password")
     process = start_train(project, server)
@@ -249,6 +259,7 @@ def test_train_with_a_wrong_password_is_refused(server, tmp_path):
     assert not (project / "data/01_raw/raw_table.parquet").exists()
 
 
+@pytest.mark.server
 def test_server_down_mid_run_fails_clearly_and_loses_nothing(
     concurrent_runs, server, client, tmp_path
 ):
@@ -264,7 +275,7 @@ def test_server_down_mid_run_fails_clearly_and_loses_nothing(
     try:
         output = finish(process, project)
         assert process.returncode != 0
-        assert f"{server.url}" in output
+        assert server.url in output  # which server, in the final error
         assert "Connection refused" in output
         for done in ("01_raw/raw_table.parquet", "04_feature/feature_spec.json"):
             assert (project / "data" / done).exists(), done
@@ -273,3 +284,32 @@ def test_server_down_mid_run_fails_clearly_and_loses_nothing(
         server.start(*ADMIN)
     for run_id in concurrent_runs:
         assert client.get_run(run_id).info.status == "FINISHED"
+
+
+def test_admin_credentials_are_generated_once_next_to_other_secrets(tmp_path):
+    credentials = tmp_path / "conf/local/credentials.yml"
+    credentials.parent.mkdir(parents=True)
+    credentials.write_text("warehouse:\n  password: kept\n")
+
+    username, password = admin_credentials(credentials)
+
+    assert username == "admin"
+    assert len(password) >= 20
+    assert yaml.safe_load(credentials.read_text()) == {
+        "warehouse": {"password": "kept"},
+        CREDENTIALS_KEY: {
+            "MLFLOW_TRACKING_USERNAME": "admin",
+            "MLFLOW_TRACKING_PASSWORD": password,
+        },
+    }
+    assert credentials.stat().st_mode & 0o777 == 0o600
+    assert admin_credentials(credentials) == (username, password)
+
+
+def test_admin_credentials_file_is_created_when_missing(tmp_path):
+    credentials = tmp_path / "conf/local/credentials.yml"
+    username, password = admin_credentials(credentials)
+    assert yaml.safe_load(credentials.read_text())[CREDENTIALS_KEY] == {
+        "MLFLOW_TRACKING_USERNAME": username,
+        "MLFLOW_TRACKING_PASSWORD": password,
+    }
