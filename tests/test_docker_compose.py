@@ -62,14 +62,14 @@ def test_mlflow_service_runs_the_server_of_make_server(compose):
         "auth_cache_ttl_seconds = 60",
     ):
         assert option in script, option
-    assert mlflow["environment"]["BACKEND_STORE"].startswith(
-        f"{tracking_server.SQLALCHEMY_DRIVER}://"
-    )
     postgres = compose["services"]["postgres"]
     runs_database, auth_database = tracking_server.DATABASES
     assert postgres["environment"]["POSTGRES_DB"] == runs_database
-    assert f'"$$BACKEND_STORE/{runs_database}"' in script
-    assert f"database_uri = %s/{auth_database}" in script
+    postgres_url = f"{tracking_server.SQLALCHEMY_DRIVER}://mlflow:${{POSTGRES_PASSWORD}}@postgres:5432"
+    environment = mlflow["environment"]
+    assert environment["MLFLOW_BACKEND_STORE_URI"] == f"{postgres_url}/{runs_database}"
+    assert environment["AUTH_DATABASE_URI"] == f"{postgres_url}/{auth_database}"
+    assert environment["MLFLOW_SERVER_ENABLE_JOB_EXECUTION"] == "false"
     init_script = "docker/create-auth-database.sql"
     assert any(volume.startswith(f"./{init_script}:") for volume in postgres["volumes"])
     assert f"CREATE DATABASE {auth_database};" in (REPO_ROOT / init_script).read_text()

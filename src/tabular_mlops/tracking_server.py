@@ -214,14 +214,18 @@ class TrackingServer:
             "auth_cache_ttl_seconds = 60\n"
         )
         environment = os.environ | {
+            # Secrets in the environment, not on the command line that `ps` shows.
+            "MLFLOW_BACKEND_STORE_URI": self.database_uri("mlflow", SQLALCHEMY_DRIVER),
             "MLFLOW_AUTH_CONFIG_PATH": str(auth_config),
             "MLFLOW_AUTH_ADMIN_PASSWORD": admin_password,
             "MLFLOW_FLASK_SERVER_SECRET_KEY": self._secrets()["flask_secret_key"],
             "MLFLOW_DISABLE_TELEMETRY": "true",
+            # The job runner serves GenAI features (judges, prompt optimisation) and
+            # starts eight more Python processes; tabular tracking does not need it.
+            "MLFLOW_SERVER_ENABLE_JOB_EXECUTION": "false",
         }
         command = [
             *(sys.executable, "-m", "mlflow", "server", "--app-name", "basic-auth"),
-            *("--backend-store-uri", self.database_uri("mlflow", SQLALCHEMY_DRIVER)),
             *("--serve-artifacts", "--artifacts-destination", str(self.artifacts)),
             *("--host", HOST, "--port", str(self.mlflow_port), "--workers", "2"),
         ]
