@@ -13,11 +13,7 @@ CREDENTIALS = {"mlflow_server": {"MLFLOW_TRACKING_PASSWORD": "secret"}}
 
 
 def config_loader(project_path, env: str | None) -> OmegaConfigLoader:
-    loader = OmegaConfigLoader(
-        str(project_path / "conf"), env=env, **CONFIG_LOADER_ARGS
-    )
-    loader.config_patterns["mlflow"] = ["mlflow*"]  # added by kedro-mlflow's hook
-    return loader
+    return OmegaConfigLoader(str(project_path / "conf"), env=env, **CONFIG_LOADER_ARGS)
 
 
 @pytest.mark.parametrize("env", [None, "server"])
