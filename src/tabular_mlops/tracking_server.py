@@ -16,6 +16,7 @@ where ``kedro run --env server`` reads them too.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import secrets
@@ -132,10 +133,9 @@ class TrackingServer:
         """The MLflow server's process id if it is running."""
         try:
             pid = int(self.mlflow_pid_file.read_text())
-            os.kill(pid, 0)
-        except (FileNotFoundError, ValueError, ProcessLookupError):
+        except (FileNotFoundError, ValueError):
             return None
-        return pid
+        return pid if _running(pid) else None
 
     def _secrets(self) -> dict[str, str]:
         """PostgreSQL's password and Flask's key, generated once, readable by us only."""
@@ -294,9 +294,24 @@ def _ensure_port_free(port: int, variable: str) -> None:
             ) from error
 
 
-def _process_group_alive(pid: int) -> bool:
+def _running(pid: int) -> bool:
+    """Whether the process runs; reaps it first if it is our own exited child (as in
+    the tests), which would otherwise linger as a zombie."""
+    with contextlib.suppress(ChildProcessError):
+        if os.waitpid(pid, os.WNOHANG)[0] == pid:
+            return False
     try:
-        os.killpg(pid, 0)
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def _process_group_alive(pid: int) -> bool:
+    if _running(pid):
+        return True
+    try:
+        os.killpg(pid, 0)  # the workers
     except ProcessLookupError:
         return False
     return True
