@@ -29,7 +29,8 @@ from tabular_mlops.tracking_server import (
     TrackingServer,
     admin_credentials,
 )
-from tests.conftest import copy_project
+
+from .conftest import make_project
 
 KEDRO = Path(sys.executable).parent / "kedro"
 # A small bundled table and fewer folds: these tests are about tracking, not modelling.
@@ -60,7 +61,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TrackingServer]
 
 def project_with_credentials(destination: Path, username: str, password: str) -> Path:
     """A project copy whose conf/local/credentials.yml holds these credentials."""
-    project = copy_project(destination)
+    project = make_project(destination)
     (project / "conf/local/credentials.yml").write_text(
         yaml.safe_dump(
             {
