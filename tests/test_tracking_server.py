@@ -123,6 +123,12 @@ def concurrent_runs(
         project_with_credentials(tmp_path_factory.mktemp(f"developer{index}"), *ADMIN)
         for index in (1, 2)
     ]
+    # The experiment exists, as on any server in use: kedro-mlflow looks it up and then
+    # creates it, so the first two runs on an empty server race to create it.
+    with pytest.MonkeyPatch.context() as signed_in:
+        signed_in.setenv("MLFLOW_TRACKING_USERNAME", ADMIN[0])
+        signed_in.setenv("MLFLOW_TRACKING_PASSWORD", ADMIN[1])
+        MlflowClient(tracking_uri=server.url).create_experiment("tabular_mlops")
     processes = [start_train(project, server) for project in projects]
     try:
         for process, project in zip(processes, projects, strict=True):
