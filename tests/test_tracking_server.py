@@ -203,7 +203,7 @@ def test_run_params_tags_artifacts_and_model_over_http(concurrent_runs, client, 
 
     (logged,) = client.search_logged_models(
         experiment_ids=[run.info.experiment_id],
-        filter_string=f"source_run_id = '{run_id}'",
+        filter_string=f"source_run_id = '{run_id}' AND name = 'champion_model'",
     )
     previous_uri = mlflow.get_tracking_uri()
     mlflow.set_tracking_uri(server.url)
