@@ -80,6 +80,20 @@ lock:  ## Re-resolve the direct dependencies in pyproject.toml into requirements
 	.venv-lock/bin/python -m pip freeze --exclude-editable | grep -v '^tabular.mlops' > requirements.lock
 	rm -rf .venv-lock
 
+# Shared tracking server: PostgreSQL + MLflow (basic auth) on 127.0.0.1, data kept in
+# $(SERVER_HOME) between restarts. Other ports: make server MLFLOW_PORT=5051 POSTGRES_PORT=5434
+SERVER_HOME ?= .tracking-server
+POSTGRES_PORT ?= 5433
+MLFLOW_PORT ?= 5050
+.PHONY: server server-stop
+
+server: $(STAMP)  ## Start PostgreSQL + the MLflow tracking server in the background.
+	$(BIN)/python -m tabular_mlops.tracking_server start --home $(SERVER_HOME) \
+		--postgres-port $(POSTGRES_PORT) --mlflow-port $(MLFLOW_PORT)
+
+server-stop: $(STAMP)  ## Stop the tracking server and its PostgreSQL (data stay).
+	$(BIN)/python -m tabular_mlops.tracking_server stop --home $(SERVER_HOME)
+
 clean:  ## Remove the environment and every run output (data, runs, artefacts).
 	rm -rf $(VENV) mlflow.db mlartifacts
 	find data -type f ! -name .gitkeep -delete

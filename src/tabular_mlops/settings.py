@@ -47,9 +47,15 @@ CONFIG_LOADER_ARGS = {
         "project_root": project_root,
         "oc.env": oc.env,  # environment variables in any config, e.g. conf/ci
     },
-    # kedro-mlflow's pattern, declared here too: InputValidationHook reads mlflow.yml
-    # before kedro-mlflow's own hook adds it.
-    "config_patterns": {"mlflow": ["mlflow*", "mlflow*/**", "**/mlflow*"]},
-    # An environment's mlflow.yml only needs the keys it changes.
+    "config_patterns": {
+        # kedro-mlflow's pattern, declared here too: InputValidationHook reads mlflow.yml
+        # before kedro-mlflow's own hook adds it.
+        "mlflow": ["mlflow*", "mlflow*/**", "**/mlflow*"],
+        # A developer's secrets live in conf/local/credentials.yml whatever the --env
+        # (Kedro alone reads conf/local only when no --env is given), never in a
+        # committed folder.
+        "credentials": ["../local/credentials*", "../local/credentials*/**"],
+    },
+    # conf/<env>/mlflow.yml holds only what differs from conf/base/mlflow.yml.
     "merge_strategy": {"mlflow": "soft"},
 }
