@@ -12,6 +12,7 @@ export MLFLOW_DISABLE_TELEMETRY := true
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 .PHONY: install train test lint format viz ui docs lock clean tune gate inference serve
+.PHONY: airflow airflow-dags airflow-run airflow-lock
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -97,3 +98,62 @@ server-stop: $(STAMP)  ## Stop the tracking server and its PostgreSQL (data stay
 clean:  ## Remove the environment and every run output (data, runs, artefacts).
 	rm -rf $(VENV) mlflow.db mlartifacts
 	find data -type f ! -name .gitkeep -delete
+
+# --- Airflow: every pipeline a DAG, in an environment of its own ---------------------------
+# Absolute paths, so `make -C <project> airflow-run` works from any directory. The tests
+# point AIRFLOW_PROJECT and AIRFLOW_HOME at a throw-away copy of the project.
+ROOT := $(patsubst %/,%,$(dir $(abspath $(lastword $(MAKEFILE_LIST)))))
+AIRFLOW_VENV := $(ROOT)/.venv-airflow
+AIRFLOW_STAMP := $(AIRFLOW_VENV)/.installed
+# One DAG per pipeline: adding a pipeline's name here is all it takes to get its DAG.
+AIRFLOW_PIPELINES ?= train
+AIRFLOW_PROJECT ?= $(ROOT)
+AIRFLOW_DAG ?= tabular_mlops_train
+# The DAG run's conf: Kedro runtime params, e.g. AIRFLOW_CONF='{"data.dataset": "wine"}'.
+AIRFLOW_CONF ?= {}
+comma := ,
+space := $() $()
+airflow airflow-dags airflow-run: export AIRFLOW_HOME ?= $(ROOT)/airflow/home
+AIRFLOW_DAGS := $(AIRFLOW_PROJECT)/airflow/dags
+airflow airflow-dags airflow-run: export AIRFLOW__CORE__DAGS_FOLDER := $(AIRFLOW_DAGS)
+airflow airflow-dags airflow-run: export AIRFLOW__CORE__LOAD_EXAMPLES := False
+airflow airflow-dags airflow-run: export AIRFLOW__USAGE_DATA_COLLECTION__ENABLED := False
+airflow airflow-dags airflow-run: export SCARF_ANALYTICS := false
+
+$(AIRFLOW_STAMP): $(ROOT)/airflow/requirements.lock $(ROOT)/pyproject.toml
+	$(PYTHON) -m venv $(AIRFLOW_VENV)
+	$(AIRFLOW_VENV)/bin/python -m pip install --quiet --upgrade "pip==26.3"
+	$(AIRFLOW_VENV)/bin/python -m pip install --quiet --no-deps --requirement $(ROOT)/airflow/requirements.lock
+	$(AIRFLOW_VENV)/bin/python -m pip install --quiet --no-deps --editable $(ROOT)
+	touch $(AIRFLOW_STAMP)
+
+airflow: airflow-dags  ## Create .venv-airflow (Airflow 3 + kedro-airflow) and the DAGs in airflow/dags.
+
+airflow-dags: $(AIRFLOW_DAGS)/.generated
+
+# Regenerated when the pipelines, the template or the DAG settings change.
+$(AIRFLOW_DAGS)/.generated: $(AIRFLOW_STAMP) $(ROOT)/Makefile $(ROOT)/airflow/dag_template.j2 \
+  $(wildcard $(AIRFLOW_PROJECT)/conf/airflow/*.yml) $(shell find $(ROOT)/src -name '*.py')
+	rm -f $(AIRFLOW_DAGS)/*_dag.py
+	cd $(AIRFLOW_PROJECT) && $(AIRFLOW_VENV)/bin/kedro airflow create --env airflow \
+	  --pipelines $(subst $(space),$(comma),$(strip $(AIRFLOW_PIPELINES))) --group-by namespace \
+	  --jinja-file $(ROOT)/airflow/dag_template.j2 --target-dir $(AIRFLOW_DAGS) \
+	  --params "project_path=$(AIRFLOW_PROJECT)"
+	touch $@
+
+airflow-run: airflow  ## Run the train DAG once (airflow dags test, SQLite metadata in airflow/home).
+	mkdir -p $(AIRFLOW_HOME)
+	$(AIRFLOW_VENV)/bin/airflow db migrate > $(AIRFLOW_HOME)/db-migrate.log 2>&1 \
+	  || { cat $(AIRFLOW_HOME)/db-migrate.log; exit 1; }
+	$(AIRFLOW_VENV)/bin/airflow dags test $(AIRFLOW_DAG) --conf '$(AIRFLOW_CONF)'
+
+airflow-lock:  ## Re-resolve Airflow, kedro-airflow and the project into airflow/requirements.lock.
+	rm -rf $(ROOT)/.venv-airflow-lock
+	$(PYTHON) -m venv $(ROOT)/.venv-airflow-lock
+	$(ROOT)/.venv-airflow-lock/bin/python -m pip install --quiet --upgrade "pip==26.3"
+	$(ROOT)/.venv-airflow-lock/bin/python -m pip install --quiet "$(ROOT)[airflow]"
+	head -3 $(ROOT)/airflow/requirements.lock > $(ROOT)/airflow/requirements.lock.new
+	$(ROOT)/.venv-airflow-lock/bin/python -m pip freeze --exclude-editable \
+	  | grep -v '^tabular.mlops' >> $(ROOT)/airflow/requirements.lock.new
+	mv $(ROOT)/airflow/requirements.lock.new $(ROOT)/airflow/requirements.lock
+	rm -rf $(ROOT)/.venv-airflow-lock
