@@ -117,8 +117,6 @@ airflow airflow-dags airflow-run: export AIRFLOW_HOME ?= $(ROOT)/airflow/home
 AIRFLOW_DAGS := $(AIRFLOW_PROJECT)/airflow/dags
 airflow airflow-dags airflow-run: export AIRFLOW__CORE__DAGS_FOLDER := $(AIRFLOW_DAGS)
 airflow airflow-dags airflow-run: export AIRFLOW__CORE__LOAD_EXAMPLES := False
-airflow airflow-dags airflow-run: export AIRFLOW__USAGE_DATA_COLLECTION__ENABLED := False
-airflow airflow-dags airflow-run: export SCARF_ANALYTICS := false
 
 $(AIRFLOW_STAMP): $(ROOT)/airflow/requirements.lock $(ROOT)/pyproject.toml
 	$(PYTHON) -m venv $(AIRFLOW_VENV)
@@ -142,9 +140,9 @@ $(AIRFLOW_DAGS)/.generated: $(AIRFLOW_STAMP) $(ROOT)/Makefile $(ROOT)/airflow/da
 	touch $@
 
 airflow-run: airflow  ## Run the train DAG once (airflow dags test, SQLite metadata in airflow/home).
-	mkdir -p $(AIRFLOW_HOME)
-	$(AIRFLOW_VENV)/bin/airflow db migrate > $(AIRFLOW_HOME)/db-migrate.log 2>&1 \
-	  || { cat $(AIRFLOW_HOME)/db-migrate.log; exit 1; }
+	test -f $(AIRFLOW_HOME)/airflow.db || { mkdir -p $(AIRFLOW_HOME) && \
+	  $(AIRFLOW_VENV)/bin/airflow db migrate > $(AIRFLOW_HOME)/db-migrate.log 2>&1; } \
+	  || { cat $(AIRFLOW_HOME)/db-migrate.log; rm -f $(AIRFLOW_HOME)/airflow.db; exit 1; }
 	$(AIRFLOW_VENV)/bin/airflow dags test $(AIRFLOW_DAG) --conf '$(AIRFLOW_CONF)'
 
 airflow-lock:  ## Re-resolve Airflow, kedro-airflow and the project into airflow/requirements.lock.
