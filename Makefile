@@ -106,7 +106,7 @@ ROOT := $(patsubst %/,%,$(dir $(abspath $(lastword $(MAKEFILE_LIST)))))
 AIRFLOW_VENV := $(ROOT)/.venv-airflow
 AIRFLOW_STAMP := $(AIRFLOW_VENV)/.installed
 # One DAG per pipeline: adding a pipeline's name here is all it takes to get its DAG.
-AIRFLOW_PIPELINES ?= train
+AIRFLOW_PIPELINES ?= train tune inference
 AIRFLOW_PROJECT ?= $(ROOT)
 AIRFLOW_DAG ?= tabular_mlops_train
 # The DAG run's conf: Kedro runtime params, e.g. AIRFLOW_CONF='{"data.dataset": "wine"}'.
