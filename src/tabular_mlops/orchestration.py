@@ -31,11 +31,12 @@ def _session(
     project_path = Path(project_path)
     with contextlib.chdir(project_path):
         bootstrap_project(project_path)
-        with KedroSession.create(
+        session = KedroSession.create(
             project_path=project_path,
             env=env,
             runtime_params=nested_params(runtime_params or {}) or None,
-        ) as session:
+        )
+        with session:
             yield session
 
 
@@ -54,9 +55,8 @@ def nested_params(params: Mapping[str, Any]) -> dict[str, Any]:
 def _tracking_experiment_id(session: KedroSession) -> str:
     """Sets MLflow up from the environment's mlflow.yml; returns the experiment's id."""
     context = session.load_context()  # kedro-mlflow sets the tracking URI here
-    return mlflow.get_experiment_by_name(
-        context.mlflow.tracking.experiment.name
-    ).experiment_id
+    name = context.mlflow.tracking.experiment.name  # type: ignore[attr-defined]  # set by kedro-mlflow
+    return mlflow.set_experiment(name).experiment_id
 
 
 def start_tracking(
