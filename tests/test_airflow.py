@@ -154,7 +154,8 @@ def test_a_bad_parameter_fails_the_dag_run_fast_with_the_projects_message(
     dag_run_id, tasks = last_dag_run(airflow_project)
 
     assert result.returncode != 0
-    assert "Unknown bundled data set 'nope' (parameter data.dataset)" in result.stdout
+    assert "Invalid parameters:" in result.stdout  # the project's parameter check
+    assert "data.dataset = 'nope': Input should be 'breast_cancer'" in result.stdout
     assert tasks["ingest_source_table"] == ("failed", 0)  # no retry
     assert {tasks[family][0] for family in FAMILIES} == {"upstream_failed"}
     assert tasks["end_mlflow_run"][0] == "failed"
