@@ -13,6 +13,7 @@ from tabular_mlops.pipelines import (
     reporting,
     tuning,
 )
+from tabular_mlops.pipelines.modelling.pipeline import MODEL_FAMILIES
 
 
 def register_pipelines() -> dict[str, Pipeline]:
@@ -28,10 +29,21 @@ def register_pipelines() -> dict[str, Pipeline]:
         "registry": registry.create_pipeline(),
     }
     train = sum(stages.values(), Pipeline([]))
+    # `train` with a single model family, e.g. `kedro run --pipelines=train_linear`.
+    single_family = {
+        f"train_{family}": sum(
+            (
+                stages | {"modelling": modelling.create_pipeline(families=[family])}
+            ).values(),
+            Pipeline([]),
+        )
+        for family in MODEL_FAMILIES
+    }
     return {
         **stages,
         "train": train,
         "__default__": train,
+        **single_family,
         "tune": stages["data_processing"] + tuning.create_pipeline(),
         "gate": registry.create_gate_pipeline(),
         "inference": inference.create_pipeline(),
