@@ -26,6 +26,8 @@ from tabular_mlops.node_cache import ForgetRerunNodesHook
 from tabular_mlops.runner import SkipUnchangedRunner
 
 NODES = """
+DIGITS = 3
+
 def _total(values):
     return sum(values)
 
@@ -36,7 +38,7 @@ def scale(prepared, factor):
     return [value * factor for value in prepared]
 
 def total(scaled):
-    return _total(scaled)
+    return round(_total(scaled), DIGITS)
 
 def describe(prepared):
     return {"count": len(prepared)}
@@ -161,6 +163,12 @@ def test_a_code_change_reruns_the_changed_node_and_those_downstream(run, workdir
 def test_a_change_in_a_helper_reruns_only_the_nodes_that_use_it(run, workdir):
     run()
     write_nodes(workdir, NODES.replace("return sum(values)", "return sum(values) + 0"))
+    assert run() == {"total"}
+
+
+def test_a_change_in_a_constant_reruns_only_the_nodes_that_use_it(run, workdir):
+    run()
+    write_nodes(workdir, NODES.replace("DIGITS = 3", "DIGITS = 2"))
     assert run() == {"total"}
 
 

@@ -59,30 +59,30 @@ def log_skipped_tracking(
     skipped: list[Node], catalog: CatalogProtocol, hook_manager: PluginManager
 ) -> None:
     """Log to the active MLflow run what the skipped nodes would have logged: their
-    parameters (through kedro-mlflow's hook) and their MLflow artefacts, from the
-    local copies their datasets keep."""
+    parameters (through kedro-mlflow's hook, as for a node that runs) and their MLflow
+    artefacts, from the local copies their datasets keep."""
     mlflow_hooks = [
         hook for hook in hook_manager.get_plugins() if isinstance(hook, MlflowHook)
     ]
     if not mlflow_hooks or mlflow.active_run() is None:
         return
-    for node in skipped:
-        parameters = {
-            name: catalog.load(name)
-            for name in node.inputs
-            if name.startswith("params:")
-        }
-        for hook in mlflow_hooks:
-            hook.before_node_run(
-                node=node, catalog=catalog, inputs=parameters, is_async=False
+    parameters = {
+        name: catalog.load(name)
+        for node in skipped
+        for name in node.inputs
+        if name.startswith("params:")
+    }
+    for hook in mlflow_hooks:
+        hook.before_node_run(
+            node=skipped[0], catalog=catalog, inputs=parameters, is_async=False
+        )
+    for name in (name for node in skipped for name in node.outputs):
+        dataset = catalog.get(name)
+        # kedro-mlflow's artifact datasets log the file they save at `_filepath`.
+        if getattr(dataset, "_logging_activated", False):
+            mlflow.log_artifact(
+                Path(dataset._filepath).as_posix(), dataset.artifact_path
             )
-        for name in node.outputs:
-            dataset = catalog.get(name)
-            # kedro-mlflow's artifact datasets log the file they save at `_filepath`.
-            if getattr(dataset, "_logging_activated", False):
-                mlflow.log_artifact(
-                    Path(dataset._filepath).as_posix(), dataset.artifact_path
-                )
     mlflow.set_tag("kedro.skipped_nodes", ",".join(node.name for node in skipped))
 
 
