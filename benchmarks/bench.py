@@ -157,15 +157,19 @@ def sweep(
         ours, plain = project_copy(work / f"ours_{rows}"), work / f"plain_{rows}"
         table = work / f"table_{rows}.parquet"
         mixed_table(rows).to_parquet(table)
+        # The table is the `bench` environment's data source (its target column is
+        # `target`, the default). Not `--params data.filepath=...`: with an
+        # environment that has parameter files, Kedro 1.7 lets runtime parameters
+        # replace the whole `data` block.
+        (ours / "conf/bench/globals.yml").write_text(
+            f"data:\n  dataset: breast_cancer\n  filepath: {table}\n"
+        )
         family = "hist_gradient_boosting"
-        data = f"data.filepath={table},data.target=target"
         results[rows] = {"ours": [], "plain": []}
         for _ in range(rounds):
             results[rows]["ours"].append(
                 measure(
-                    kedro_run(
-                        f"train_{family}", "--env", "bench", "--params", data, *FORCE
-                    ),
+                    kedro_run(f"train_{family}", "--env", "bench", *FORCE),
                     ours,
                     OURS_FIRST_NODE,
                 )

@@ -89,8 +89,17 @@ def content_fingerprint(data: Any) -> str:
     return joblib.hash(data, hash_name="sha1")
 
 
+def input_fingerprint(name: str, catalog: CatalogProtocol) -> str:
+    """Content hash of a dataset: its own ``fingerprint()`` when it has one (e.g. a
+    file's bytes, without parsing them), else the hash of its loaded data."""
+    dataset = catalog.get(name, fallback_to_runtime_pattern=True)
+    if callable(getattr(dataset, "fingerprint", None)):
+        return dataset.fingerprint()
+    return content_fingerprint(catalog.load(name))
+
+
 def node_keys(pipeline: Pipeline, catalog: CatalogProtocol) -> dict[str, str]:
-    """The key of every node of ``pipeline``; loads only the pipeline's external inputs
+    """The key of every node of ``pipeline``; reads only the pipeline's external inputs
     and parameters."""
     producers = {output: node for node in pipeline.nodes for output in node.outputs}
     external: dict[str, str] = {}
@@ -103,7 +112,7 @@ def node_keys(pipeline: Pipeline, catalog: CatalogProtocol) -> dict[str, str]:
                 source = keys[producers[name].name]
             else:
                 if name not in external:
-                    external[name] = content_fingerprint(catalog.load(name))
+                    external[name] = input_fingerprint(name, catalog)
                 source = external[name]
             digest.update(f"{name}={source}".encode())
         keys[node.name] = digest.hexdigest()
