@@ -5,7 +5,7 @@ system's temporary folder, with its own data folder and MLflow database, so noth
 touches the checkout. Ours and the plain peer alternate, so both see the same machine
 load; medians and ratios of medians are reported, and written to benchmarks/results.md.
 
-Environment: BENCH_REPEATS (default 5) rounds on the default data; BENCH_SIZES (default
+Environment: BENCH_REPEATS (default 4) rounds on the default data; BENCH_SIZES (default
 10000,100000,1000000) rows of the sweep; BENCH_SWEEP_REPEATS (default 2,1,1) per size.
 """
 
@@ -335,7 +335,7 @@ def targets(
 
 
 def main() -> None:
-    repeats = int(os.environ.get("BENCH_REPEATS", "5"))
+    repeats = int(os.environ.get("BENCH_REPEATS", "4"))
     sizes = [
         int(n)
         for n in os.environ.get("BENCH_SIZES", "10000,100000,1000000").split(",")
