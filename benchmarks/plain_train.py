@@ -110,7 +110,9 @@ def main() -> None:  # noqa: PLR0915 - one straight script, as users write it
         mlflow.log_params(flatten({key: params[key] for key in used}))
 
         source = load_source(args.data, params["data"]["dataset"])
-        raw = data_processing.ingest_source_table(source)
+        raw = data_processing.ingest_source_table(
+            source, params["data"], params["split"], params["modelling"]
+        )
         mlflow.set_tags(data_processing.fingerprint_table(raw))
         intermediate = data_processing.clean_table(raw, params["data"])
         spec = data_processing.build_feature_spec(intermediate, params["data"])

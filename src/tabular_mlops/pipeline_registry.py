@@ -29,14 +29,11 @@ def register_pipelines() -> dict[str, Pipeline]:
         "registry": registry.create_pipeline(),
     }
     train = sum(stages.values(), Pipeline([]))
-    # `train` with a single model family, e.g. `kedro run --pipelines=train_linear`.
+    # One model family, not registered: e.g. `kedro run --pipelines=train_linear`.
     single_family = {
-        f"train_{family}": sum(
-            (
-                stages | {"modelling": modelling.create_pipeline(families=[family])}
-            ).values(),
-            Pipeline([]),
-        )
+        f"train_{family}": stages["data_processing"]
+        + modelling.create_pipeline(families=[family])
+        + stages["reporting"]
         for family in MODEL_FAMILIES
     }
     return {

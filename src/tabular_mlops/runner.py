@@ -29,8 +29,8 @@ def nodes_to_run(
     keys: dict[str, str],
     recorded: dict[str, str],
 ) -> set[Node]:
-    """Nodes whose key differs from the recorded one, or one of whose outputs is
-    needed: a persisted output that is missing (files, or MLflow metrics and models,
+    """Nodes without outputs, nodes whose key differs from the recorded one, and
+    nodes one of whose outputs is needed: a persisted output that is missing (files, or MLflow metrics and models,
     which a new MLflow run does not hold yet), a memory output read by a node that
     runs, or a memory output no node reads (a result of the run itself)."""
     readers: dict[str, set[Node]] = defaultdict(set)
@@ -48,8 +48,10 @@ def nodes_to_run(
         return not catalog.exists(name)
 
     for node in reversed(pipeline.nodes):  # readers are decided before producers
-        if recorded.get(node.name) != keys[node.name] or any(
-            needed(name) for name in node.outputs
+        if (
+            not node.outputs  # its effect is all it does, e.g. a check
+            or recorded.get(node.name) != keys[node.name]
+            or any(needed(name) for name in node.outputs)
         ):
             running.add(node)
     return running
