@@ -135,15 +135,16 @@ def write_manifest(keys: dict[str, str], path: Path = MANIFEST_PATH) -> None:
 
 
 class ForgetRerunNodesHook:
-    """Forgets the recorded key of every node that starts to run, whatever the runner.
+    """Forgets the recorded key of every node that has just run, whatever the runner,
+    before its outputs are saved.
 
     Only ``SkipUnchangedRunner`` records keys (for the nodes it completed), so outputs
-    rewritten by any other run, or left half-written by a failed node, are never taken
-    for the recorded ones.
+    rewritten by any other run, or by a run that failed further on, are never taken
+    for the recorded ones. A node that fails saves nothing, so its key is kept.
     """
 
     @hook_impl
-    def before_node_run(self, node: Node) -> None:
+    def after_node_run(self, node: Node) -> None:
         recorded = read_manifest()
         if recorded.pop(node.name, None) is not None:
             write_manifest(recorded)
