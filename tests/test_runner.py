@@ -16,7 +16,7 @@ from kedro.framework.hooks import hook_impl
 from kedro.framework.hooks.manager import _create_hook_manager
 from kedro.framework.project import pipelines
 from kedro.framework.session import KedroSession
-from kedro.io import DataCatalog, MemoryDataset
+from kedro.io import DataCatalog, DatasetError, MemoryDataset
 from kedro.pipeline import Node, Pipeline
 from kedro.runner import SequentialRunner
 from kedro_datasets.pickle import PickleDataset
@@ -194,6 +194,15 @@ def test_a_node_without_outputs_always_runs(workdir):
 
     assert ran() == {*ALL_NODES, "check"}
     assert ran() == {"check"}
+
+
+def test_an_unreadable_input_fails_in_its_node_as_without_the_cache(workdir):
+    catalog = toy_catalog(workdir, [1, 2], 2)
+    catalog["source"] = PickleDataset(filepath=str(workdir / "missing.pkl"))
+    with pytest.raises(DatasetError, match="missing.pkl"):
+        SkipUnchangedRunner().run(
+            toy_pipeline(write_nodes(workdir, NODES)), catalog, _create_hook_manager()
+        )
 
 
 def test_a_missing_output_reruns_its_node_only(run, workdir):

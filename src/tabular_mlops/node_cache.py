@@ -15,6 +15,7 @@ import hashlib
 import inspect
 import json
 import types
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -91,11 +92,16 @@ def content_fingerprint(data: Any) -> str:
 
 def input_fingerprint(name: str, catalog: CatalogProtocol) -> str:
     """Content hash of a dataset: its own ``fingerprint()`` when it has one (e.g. a
-    file's bytes, without parsing them), else the hash of its loaded data."""
+    file's bytes, without parsing them), else the hash of its loaded data; a value
+    matching no record when it cannot be read, so that its readers run and report
+    the problem as they would without the cache."""
     dataset = catalog.get(name, fallback_to_runtime_pattern=True)
-    if callable(getattr(dataset, "fingerprint", None)):
-        return dataset.fingerprint()
-    return content_fingerprint(catalog.load(name))
+    try:
+        if callable(getattr(dataset, "fingerprint", None)):
+            return dataset.fingerprint()
+        return content_fingerprint(catalog.load(name))
+    except Exception:  # noqa: BLE001 - the node's own load reports the problem
+        return f"unreadable {uuid.uuid4()}"  # matches no record: the node runs
 
 
 def node_keys(pipeline: Pipeline, catalog: CatalogProtocol) -> dict[str, str]:
