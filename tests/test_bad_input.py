@@ -383,7 +383,8 @@ def test_a_good_run_after_a_failed_one_works(project):
     assert kedro_run("--params", "data.filepath=no_such_table.csv").exit_code == 1
     before = snapshot(project)
 
-    result = kedro_run(*QUICK_TRAINING)
+    # Forced: nothing changed since the module's first run, which would be reused.
+    result = kedro_run(*QUICK_TRAINING, "--runner-params", "force=true")
 
     assert result.exit_code == 0, result.output
     after = snapshot(project)

@@ -141,16 +141,17 @@ def write_manifest(keys: dict[str, str], path: Path = MANIFEST_PATH) -> None:
 
 
 class ForgetRerunNodesHook:
-    """Forgets the recorded key of every node that has just run, whatever the runner,
-    before its outputs are saved.
+    """Forgets a node's recorded key when it starts saving new outputs, whatever the
+    runner.
 
     Only ``SkipUnchangedRunner`` records keys (for the nodes it completed), so outputs
     rewritten by any other run, or by a run that failed further on, are never taken
-    for the recorded ones. A node that fails saves nothing, so its key is kept.
+    for the recorded ones. A node that fails, or whose outputs a hook rejects, saves
+    nothing, and its key is kept.
     """
 
     @hook_impl
-    def after_node_run(self, node: Node) -> None:
+    def before_dataset_saved(self, node: Node) -> None:
         recorded = read_manifest()
         if recorded.pop(node.name, None) is not None:
             write_manifest(recorded)
