@@ -97,8 +97,9 @@ def input_fingerprint(name: str, catalog: CatalogProtocol) -> str:
     the problem as they would without the cache."""
     dataset = catalog.get(name, fallback_to_runtime_pattern=True)
     try:
-        if callable(getattr(dataset, "fingerprint", None)):
-            return dataset.fingerprint()
+        fingerprint = getattr(dataset, "fingerprint", None)
+        if callable(fingerprint):
+            return fingerprint()
         return content_fingerprint(catalog.load(name))
     except Exception:  # noqa: BLE001 - the node's own load reports the problem
         return f"unreadable {uuid.uuid4()}"  # matches no record: the node runs

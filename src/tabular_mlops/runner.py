@@ -43,7 +43,7 @@ def nodes_to_run(
         dataset = catalog.get(name, fallback_to_runtime_pattern=True)
         if getattr(dataset, "_EPHEMERAL", False):
             return not readers[name] or bool(readers[name] & running)
-        if type(dataset)._exists is AbstractDataset._exists:
+        if getattr(type(dataset), "_exists", None) is AbstractDataset._exists:
             return True  # cannot tell, e.g. a model logged to each MLflow run
         return not catalog.exists(name)
 
@@ -83,7 +83,8 @@ def log_skipped_tracking(
         # kedro-mlflow's artifact datasets log the file they save at `_filepath`.
         if getattr(dataset, "_logging_activated", False):
             mlflow.log_artifact(
-                Path(dataset._filepath).as_posix(), dataset.artifact_path
+                Path(getattr(dataset, "_filepath")).as_posix(),
+                getattr(dataset, "artifact_path"),
             )
     mlflow.set_tag("kedro.skipped_nodes", ",".join(node.name for node in skipped))
 
