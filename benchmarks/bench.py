@@ -364,7 +364,7 @@ def main() -> None:
         if n
     ]
     sweep_repeats = [
-        int(n) for n in os.environ.get("BENCH_SWEEP_REPEATS", "2,1,1").split(",")
+        int(n) for n in os.environ.get("BENCH_SWEEP_REPEATS", "2,1,1").split(",") if n
     ][: len(sizes)]
     load_before = load()
     started = time.perf_counter()
