@@ -11,7 +11,7 @@ export KEDRO_DISABLE_TELEMETRY := 1
 export MLFLOW_DISABLE_TELEMETRY := true
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install train test lint format viz ui docs lock clean tune gate inference serve
+.PHONY: install train test lint format viz ui docs lock clean tune gate inference serve bench
 .PHONY: airflow airflow-dags airflow-run airflow-lock
 
 $(STAMP): requirements.lock pyproject.toml
@@ -72,6 +72,9 @@ ui: $(STAMP)  ## Browse the MLflow runs on http://127.0.0.1:5000.
 
 docs: $(STAMP)  ## Build the documentation (warnings are errors) into docs/build/html.
 	$(MAKE) -C docs html SPHINXBUILD=$(abspath $(BIN))/sphinx-build
+
+bench: $(STAMP)  ## Benchmark against a plain script; writes benchmarks/results.md.
+	$(BIN)/python benchmarks/bench.py
 
 lock:  ## Re-resolve the direct dependencies in pyproject.toml into requirements.lock.
 	rm -rf .venv-lock

@@ -1,7 +1,10 @@
-"""Project CLI: ``kedro run`` answers bad input with one short message.
+"""Project CLI: ``kedro run`` answers bad input with one short message and skips
+the nodes that have nothing new to do.
 
 Kedro uses this module's ``run`` in place of its own (same options, plus
-``--verbose``). An ``InputError`` (bad data, parameters or configuration) is printed
+``--verbose``; the default runner is ``SkipUnchangedRunner``, see ``runner.py``:
+``--runner-params force=true`` runs every node, ``--runner`` picks another one).
+An ``InputError`` (bad data, parameters or configuration) is printed
 as ``Error: <problem and fix>`` with exit status 1; its traceback goes to the log
 file, and to the console with ``--verbose``. Any other exception is a bug and keeps
 its full traceback.
@@ -9,6 +12,7 @@ its full traceback.
 
 from __future__ import annotations
 
+import copy
 import logging
 import traceback
 from typing import Any
@@ -17,6 +21,8 @@ import click
 from kedro.framework.cli.project import run as kedro_run
 
 from tabular_mlops.errors import find_input_error
+
+DEFAULT_RUNNER = "tabular_mlops.runner.SkipUnchangedRunner"
 
 
 @click.group(name="tabular-mlops")
@@ -39,6 +45,18 @@ def _log_traceback_to_files(error: BaseException) -> None:
             handler.handle(record)
 
 
+def _with_default_runner(option: click.Parameter) -> click.Parameter:
+    if option.name != "runner":
+        return option
+    option = copy.copy(option)
+    option.default = DEFAULT_RUNNER
+    option.help = (
+        f"{option.help} Defaults to {DEFAULT_RUNNER}, which skips nodes whose code, "
+        "parameters and inputs are unchanged; --runner-params force=true runs all."
+    )
+    return option
+
+
 def _run(verbose: bool, **options: Any) -> dict[str, Any]:
     try:
         return kedro_run.callback(**options)  # type: ignore[misc]  # always set
@@ -57,7 +75,7 @@ run = click.Command(
     name="run",
     callback=_run,
     params=[
-        *kedro_run.params,
+        *(_with_default_runner(option) for option in kedro_run.params),
         click.Option(
             ["--verbose", "-v"],
             is_flag=True,

@@ -13,6 +13,7 @@ from tabular_mlops.pipelines import (
     reporting,
     tuning,
 )
+from tabular_mlops.pipelines.modelling.pipeline import MODEL_FAMILIES
 
 
 def register_pipelines() -> dict[str, Pipeline]:
@@ -28,10 +29,18 @@ def register_pipelines() -> dict[str, Pipeline]:
         "registry": registry.create_pipeline(),
     }
     train = sum(stages.values(), Pipeline([]))
+    # One model family, not registered: e.g. `kedro run --pipelines=train_linear`.
+    single_family = {
+        f"train_{family}": stages["data_processing"]
+        + modelling.create_pipeline(families=[family])
+        + stages["reporting"]
+        for family in MODEL_FAMILIES
+    }
     return {
         **stages,
         "train": train,
         "__default__": train,
+        **single_family,
         "tune": stages["data_processing"] + tuning.create_pipeline(),
         "gate": registry.create_gate_pipeline(),
         "inference": inference.create_pipeline(),

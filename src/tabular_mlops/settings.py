@@ -14,6 +14,7 @@ from tabular_mlops.hooks import (
     TrainingSummaryHook,
     TuningTrialRunsHook,
 )
+from tabular_mlops.node_cache import ForgetRerunNodesHook
 
 # MLflow's anonymous usage reporting must never reach out from a run.
 os.environ.setdefault("MLFLOW_DISABLE_TELEMETRY", "true")
@@ -38,6 +39,7 @@ HOOKS = (
     InputValidationHook(),
     TuningTrialRunsHook(),
     TrainingSummaryHook(),
+    ForgetRerunNodesHook(),
 )
 
 CONFIG_LOADER_ARGS = {

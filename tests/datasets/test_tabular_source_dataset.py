@@ -99,3 +99,18 @@ def test_repeated_names_are_told_from_pandas_suffixes(tmp_path):
 def test_source_is_read_only():
     with pytest.raises(DatasetError, match="read-only"):
         TabularSourceDataset().save(pd.DataFrame())
+
+
+def test_fingerprint_follows_the_content(tmp_path, mixed_table):
+    path = tmp_path / "table.csv"
+    mixed_table.to_csv(path, index=False)
+    source = TabularSourceDataset(filepath=str(path))
+    first = source.fingerprint()
+    assert source.fingerprint() == first
+    mixed_table.loc[0, "income"] = 1.0
+    mixed_table.to_csv(path, index=False)
+    assert source.fingerprint() != first
+    bundled = {
+        TabularSourceDataset(bundled=name).fingerprint() for name in ("wine", "iris")
+    }
+    assert len(bundled) == 2

@@ -62,6 +62,11 @@ class MlflowRegisteredModelDataset(
         version = self._version or registered.aliases.get(self._alias)
         return None if version is None else str(version)
 
+    def fingerprint(self) -> str:
+        """The version this dataset loads, without loading the model: a registered
+        version never changes (used for node keys, see ``node_cache``)."""
+        return f"{self._model_name} version {self._find_version()}"
+
     def load(self) -> RegisteredModel | None:
         version = self._find_version()
         if version is None:

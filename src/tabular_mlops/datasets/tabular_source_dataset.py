@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import time
 from collections.abc import Callable
@@ -10,6 +11,7 @@ from typing import Any
 
 import fsspec
 import pandas as pd
+import sklearn
 from kedro.io import AbstractDataset, DatasetError
 from kedro_datasets.pandas import CSVDataset, ParquetDataset
 from sklearn import datasets as sklearn_datasets
@@ -133,6 +135,17 @@ class TabularSourceDataset(AbstractDataset[None, pd.DataFrame]):
                 f"{', '.join(map(repr, duplicated))}. Rename them so that each column "
                 "name is unique."
             )
+
+    def fingerprint(self) -> str:
+        """Hash of the table's content without parsing it: the file's bytes, or the
+        bundled set's name and the scikit-learn version that ships it."""
+        digest = hashlib.sha256(repr(self._load_args).encode())
+        if self._filepath is None:
+            digest.update(f"{self._bundled} {sklearn.__version__}".encode())
+        else:
+            with fsspec.open(self._filepath, "rb") as file:
+                digest.update(hashlib.file_digest(file, "sha256").digest())
+        return digest.hexdigest()
 
     def save(self, data: None) -> None:
         raise DatasetError("The source table is read-only; nodes write 'raw_table'.")

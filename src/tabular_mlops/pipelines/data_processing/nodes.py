@@ -29,8 +29,7 @@ def ingest_source_table(
 ) -> pd.DataFrame:
     """Snapshot the source table as the raw layer, with plain string column names,
     once it meets its data contract (so a bad table overwrites nothing)."""
-    raw_table = source_table.copy()
-    raw_table.columns = [str(column).strip() for column in raw_table.columns]
+    raw_table = source_table.rename(columns=lambda column: str(column).strip())
     check_source_contract(raw_table, data, split, modelling)
     logger.info("Ingested source table: %d rows x %d columns.", *raw_table.shape)
     return raw_table

@@ -1,5 +1,7 @@
 """One candidate template per model family (Kedro namespaces), then champion selection."""
 
+from collections.abc import Iterable
+
 from kedro.pipeline import Node, Pipeline
 
 from .nodes import (
@@ -68,7 +70,9 @@ def create_candidate_pipeline() -> Pipeline:
     )
 
 
-def create_pipeline(**kwargs) -> Pipeline:
+def create_pipeline(families: Iterable[str] = MODEL_FAMILIES, **kwargs) -> Pipeline:
+    """Candidates of the given ``families`` (all by default) and the champion's choice."""
+    families = tuple(families)
     candidates = sum(
         Pipeline(
             create_candidate_pipeline(),
@@ -76,7 +80,7 @@ def create_pipeline(**kwargs) -> Pipeline:
             inputs=SHARED_INPUTS,
             parameters={"params:modelling"},
         )
-        for family in MODEL_FAMILIES
+        for family in families
     )
     selection = Pipeline(
         [
@@ -85,7 +89,7 @@ def create_pipeline(**kwargs) -> Pipeline:
                 inputs={
                     "modelling": "params:modelling",
                     "feature_spec": "feature_spec",
-                    **{family: f"{family}.metrics" for family in MODEL_FAMILIES},
+                    **{family: f"{family}.metrics" for family in families},
                 },
                 outputs="candidate_comparison",
                 name="rank_candidates",
@@ -94,7 +98,7 @@ def create_pipeline(**kwargs) -> Pipeline:
                 func=select_champion,
                 inputs={
                     "candidate_comparison": "candidate_comparison",
-                    **{family: f"{family}.model" for family in MODEL_FAMILIES},
+                    **{family: f"{family}.model" for family in families},
                 },
                 outputs="champion_model",
                 name="select_champion",

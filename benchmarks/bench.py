@@ -1,0 +1,407 @@
+"""`make bench`: `kedro run` against the plain script, side by side, and a scale sweep.
+
+Every measurement is a fresh process, in a throw-away copy of the project under the
+system's temporary folder, with its own data folder and MLflow database, so nothing
+touches the checkout. Ours and the plain peer alternate, so both see the same machine
+load; medians and ratios of medians are reported, and written to benchmarks/results.md.
+
+Environment: BENCH_REPEATS (default 4) rounds on the default data; BENCH_SIZES (default
+10000,100000,1000000) rows of the sweep; BENCH_SWEEP_REPEATS (default 2,1,1) per size.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+REPO = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+RESULTS = Path(os.environ.get("BENCH_RESULTS", REPO / "benchmarks/results.md"))
+ENV = os.environ | {
+    "DO_NOT_TRACK": "1",
+    "KEDRO_DISABLE_TELEMETRY": "1",
+    "MLFLOW_DISABLE_TELEMETRY": "true",
+    "PYTHONWARNINGS": "ignore",
+    "COLUMNS": "200",  # keep Kedro's log lines whole, so markers are found
+}
+OURS_FIRST_NODE = "Running node:"
+PLAIN_FIRST_STEP = "Running first step"
+
+
+@dataclass
+class Sample:
+    wall: float
+    cpu: float
+    rss_mb: float
+    first_node: float | None
+
+
+def measure(command: list[str], cwd: Path, marker: str) -> Sample:
+    """Wall, CPU (user + system) and peak RSS of one process, and the time until its
+    output first shows ``marker``."""
+    start = time.perf_counter()
+    process = subprocess.Popen(
+        command,
+        cwd=cwd,
+        env=ENV,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+        text=True,
+    )
+    first_node, lines = None, []
+    for line in process.stdout:
+        if first_node is None and marker in line:
+            first_node = time.perf_counter() - start
+        lines.append(line)
+    _, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - start
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode:
+        sys.stderr.write("".join(lines[-40:]))
+        raise RuntimeError(f"{' '.join(command)} failed ({process.returncode})")
+    return Sample(
+        wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, first_node
+    )
+
+
+def project_copy(root: Path) -> Path:
+    """A runnable copy of the project's configuration (the package is installed)."""
+    root.mkdir(parents=True)
+    for name in ("pyproject.toml", ".telemetry"):
+        shutil.copy(REPO / name, root / name)
+    shutil.copytree(
+        REPO / "conf", root / "conf", ignore=shutil.ignore_patterns("local")
+    )
+    (root / "conf/local").mkdir()
+    (root / "src").mkdir()
+    return root
+
+
+TRAIN = "data_processing,modelling,reporting"
+"""`train` without its `registry` stage, which the plain peer does not reproduce."""
+
+
+def kedro_run(pipeline: str, *options: str) -> list[str]:
+    return [str(BIN / "kedro"), "run", f"--pipelines={pipeline}", *options]
+
+
+def plain_run(workdir: Path, *options: str) -> list[str]:
+    script = REPO / "benchmarks/plain_train.py"
+    return [str(BIN / "python"), str(script), "--workdir", str(workdir), *options]
+
+
+FORCE = ("--runner-params", "force=true")
+
+
+def mixed_table(rows: int, seed: int = 0) -> pd.DataFrame:
+    """``rows`` x 30 features: 22 numeric (some missing), 2 integer, 6 categorical,
+    and a binary target that depends on both kinds."""
+    rng = np.random.default_rng(seed)
+    numeric = rng.normal(size=(rows, 22))
+    numeric[rng.random((rows, 22)) < 0.02] = np.nan
+    table = pd.DataFrame(numeric, columns=[f"num_{i:02d}" for i in range(22)])
+    for i in range(2):
+        table[f"count_{i}"] = rng.poisson(3 + 4 * i, rows)
+    levels = [f"level_{i}" for i in range(12)]
+    categorical = rng.integers(0, len(levels), size=(rows, 6))
+    for i in range(6):
+        table[f"cat_{i}"] = np.asarray(levels, dtype=object)[categorical[:, i]]
+    score = (
+        np.nan_to_num(numeric[:, :6]) @ np.linspace(1.0, 0.2, 6)
+        + 0.3 * table["count_1"].to_numpy()
+        + (categorical[:, 0] % 3 - 1)
+        + rng.normal(0, 1, rows)
+    )
+    table["target"] = np.where(score > np.median(score), "yes", "no")
+    return table
+
+
+def median(samples: list[Sample], field: str) -> float:
+    values = [getattr(s, field) for s in samples if getattr(s, field) is not None]
+    return statistics.median(values) if values else float("nan")
+
+
+def paired(ours: list[Sample], peer: list[Sample], field: str) -> float:
+    """Median over rounds of ours / peer."""
+    return statistics.median(
+        getattr(a, field) / getattr(b, field) for a, b in zip(ours, peer, strict=True)
+    )
+
+
+def default_data_rounds(work: Path, repeats: int) -> dict[str, list[Sample]]:
+    ours, plain = project_copy(work / "ours"), work / "plain"
+    samples: dict[str, list[Sample]] = {"full": [], "plain": [], "rerun": []}
+    for round_ in range(1, repeats + 1):
+        samples["full"].append(measure(kedro_run(TRAIN, *FORCE), ours, OURS_FIRST_NODE))
+        samples["plain"].append(measure(plain_run(plain), REPO, PLAIN_FIRST_STEP))
+        samples["rerun"].append(measure(kedro_run(TRAIN), ours, OURS_FIRST_NODE))
+        print(  # noqa: T201
+            f"round {round_}/{repeats}: ours {samples['full'][-1].wall:.1f} s, "
+            f"plain {samples['plain'][-1].wall:.1f} s, "
+            f"no-change re-run {samples['rerun'][-1].wall:.1f} s",
+            flush=True,
+        )
+    return samples
+
+
+def sweep(
+    work: Path, sizes: list[int], repeats: list[int]
+) -> dict[int, dict[str, list[Sample]]]:
+    results = {}
+    for rows, rounds in zip(sizes, repeats, strict=True):
+        ours, plain = project_copy(work / f"ours_{rows}"), work / f"plain_{rows}"
+        table = work / f"table_{rows}.parquet"
+        mixed_table(rows).to_parquet(table)
+        # The table is the `bench` environment's data source (its target column is
+        # `target`, the default). Not `--params data.filepath=...`: with an
+        # environment that has parameter files, Kedro 1.7 lets runtime parameters
+        # replace the whole `data` block.
+        (ours / "conf/bench/globals.yml").write_text(
+            f"data:\n  dataset: breast_cancer\n  filepath: {table}\n"
+        )
+        family = "hist_gradient_boosting"
+        results[rows] = {"ours": [], "plain": []}
+        for _ in range(rounds):
+            results[rows]["ours"].append(
+                measure(
+                    kedro_run(f"train_{family}", "--env", "bench", *FORCE),
+                    ours,
+                    OURS_FIRST_NODE,
+                )
+            )
+            results[rows]["plain"].append(
+                measure(
+                    plain_run(
+                        plain,
+                        "--data",
+                        str(table),
+                        "--families",
+                        family,
+                        "--env",
+                        "bench",
+                    ),
+                    REPO,
+                    PLAIN_FIRST_STEP,
+                )
+            )
+            print(  # noqa: T201
+                f"{rows} rows: ours {results[rows]['ours'][-1].wall:.1f} s, "
+                f"plain {results[rows]['plain'][-1].wall:.1f} s",
+                flush=True,
+            )
+    return results
+
+
+def machine() -> list[str]:
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    memory_gib = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    versions = ", ".join(
+        f"{name} {metadata.version(name)}"
+        for name in ("kedro", "kedro-mlflow", "mlflow", "scikit-learn", "pandas")
+    )
+    return [
+        f"- Date: {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC",
+        f"- Machine: {cpu}, {os.cpu_count()} cores, {memory_gib:.0f} GiB RAM, "
+        f"{platform.system()} {platform.release()}",
+        f"- Python {platform.python_version()}; {versions}",
+    ]
+
+
+def load() -> str:
+    return subprocess.run(
+        ["uptime"], capture_output=True, text=True, check=True
+    ).stdout.strip()
+
+
+def tables(
+    default: dict[str, list[Sample]], scaled: dict[int, dict[str, list[Sample]]]
+) -> list[str]:
+    full, plain, rerun = default["full"], default["plain"], default["rerun"]
+
+    def row(label: str, field: str, unit: str, digits: int = 1) -> str:
+        ours_value, plain_value = median(full, field), median(plain, field)
+        return (
+            f"| {label} | {ours_value:.{digits}f} {unit} | {plain_value:.{digits}f} "
+            f"{unit} | {ours_value / plain_value:.2f} |"
+        )
+
+    lines: list[str] = []
+    if full:
+        lines += [
+            "### `train` stages `data_processing`, `modelling`, `reporting` on the default "
+            f"data (median of {len(full)} alternating rounds)",
+            "",
+            "| | ours (`kedro run`) | plain script | ours / plain |",
+            "|---|---|---|---|",
+            row("Wall time", "wall", "s"),
+            row("CPU time (user + system)", "cpu", "s"),
+            row("Peak RSS", "rss_mb", "MiB", 0),
+            row("Time to first node", "first_node", "s", 2),
+            "",
+            "| No-change re-run | wall | / full run |",
+            "|---|---|---|",
+            f"| `kedro run --pipelines={TRAIN}` again | {median(rerun, 'wall'):.1f} s | "
+            f"{median(rerun, 'wall') / median(full, 'wall'):.2f} |",
+            "",
+            "Median of the per-round ratios (each pair ran back to back, so it is the "
+            "figure least disturbed by other load on the machine): wall ours / plain "
+            f"{paired(full, plain, 'wall'):.2f}, CPU ours / plain "
+            f"{paired(full, plain, 'cpu'):.2f}, re-run / full {paired(rerun, full, 'wall'):.2f}.",
+            "",
+            "Individual wall times (s): ours "
+            + ", ".join(f"{s.wall:.1f}" for s in full)
+            + "; plain "
+            + ", ".join(f"{s.wall:.1f}" for s in plain)
+            + "; re-run "
+            + ", ".join(f"{s.wall:.1f}" for s in rerun)
+            + ".",
+        ]
+    if scaled:
+        lines += [
+            "",
+            "### Scale sweep: `train_hist_gradient_boosting`, 30 mixed features "
+            "(median)",
+            "",
+            "| Rows | ours wall | plain wall | wall ours / plain | ours peak RSS | "
+            "plain peak RSS | RSS ours / plain | ours rows/s | plain rows/s | rounds |",
+            "|---|---|---|---|---|---|---|---|---|---|",
+        ]
+        for rows, samples in scaled.items():
+            ours_wall, plain_wall = (
+                median(samples[k], "wall") for k in ("ours", "plain")
+            )
+            ours_rss, plain_rss = (
+                median(samples[k], "rss_mb") for k in ("ours", "plain")
+            )
+            lines.append(
+                f"| {rows:,} | {ours_wall:.1f} s | {plain_wall:.1f} s | "
+                f"{ours_wall / plain_wall:.2f} | {ours_rss:.0f} MiB | "
+                f"{plain_rss:.0f} MiB | {ours_rss / plain_rss:.2f} | "
+                f"{rows / ours_wall:,.0f} | {rows / plain_wall:,.0f} | "
+                f"{len(samples['ours'])} |"
+            )
+    return lines
+
+
+def targets(
+    default: dict[str, list[Sample]], scaled: dict[int, dict[str, list[Sample]]]
+) -> list[str]:
+    """The issue's targets against the measured ratios."""
+    checks = []
+    if default["full"]:
+        full_wall = median(default["full"], "wall")
+        checks += [
+            (
+                "Full train wall <= 1.10x plain",
+                full_wall / median(default["plain"], "wall"),
+                1.10,
+            ),
+            (
+                "No-change re-run <= 0.35x full run",
+                median(default["rerun"], "wall") / full_wall,
+                0.35,
+            ),
+        ]
+    if 1_000_000 in scaled:
+        samples = scaled[1_000_000]
+        for label, field, limit in (
+            ("wall", "wall", 1.15),
+            ("peak RSS", "rss_mb", 1.5),
+        ):
+            ratio = median(samples["ours"], field) / median(samples["plain"], field)
+            checks.append((f"1M rows {label} <= {limit:.2f}x plain", ratio, limit))
+    return [
+        "| Target | measured | met |",
+        "|---|---|---|",
+        *(
+            f"| {label} | {ratio:.2f}x | {'yes' if ratio <= limit else 'no'} |"
+            for label, ratio, limit in checks
+        ),
+    ]
+
+
+NOTES = (
+    "Ours is `kedro run --pipelines=data_processing,modelling,reporting`: `train` "
+    "without its `registry` stage (model registration and promotion, added to "
+    "`train` after this benchmark was designed; the plain peer does not reproduce "
+    "it), with the default `SkipUnchangedRunner` and `--runner-params force=true` "
+    "(every node runs and keys are recorded); it writes every data layer to "
+    "Parquet and reads each node's inputs back. The plain script (`benchmarks/plain_train.py`) calls the same node "
+    "functions on in-memory data and logs the same things to MLflow. The re-run is "
+    "`kedro run` again with nothing changed. Peak RSS is the process's maximum "
+    "resident set (`wait4`); CPU time is user + system of the process. The sweep "
+    "runs in the `bench` environment (3 CV folds, 50 boosting iterations, one "
+    "permutation shuffle; `conf/bench/`), the same for both."
+)
+
+
+def main() -> None:
+    repeats = int(os.environ.get("BENCH_REPEATS", "4"))
+    sizes = [
+        int(n)
+        for n in os.environ.get("BENCH_SIZES", "10000,100000,1000000").split(",")
+        if n
+    ]
+    sweep_repeats = [
+        int(n) for n in os.environ.get("BENCH_SWEEP_REPEATS", "2,1,1").split(",") if n
+    ][: len(sizes)]
+    load_before = load()
+    started = time.perf_counter()
+
+    def write(default: dict[str, list[Sample]], scaled: dict, done: bool) -> None:
+        """The report so far, rewritten after each stage (a long sweep may be cut)."""
+        report = [
+            "# Benchmark: `kedro run` against a plain script",
+            "",
+            "Written by `make bench` (`benchmarks/bench.py`); do not edit by hand.",
+            "",
+            *machine(),
+            f"- Load before: `{load_before}`",
+            f"- Load after: `{load()}`",
+            f"- Benchmark duration: {(time.perf_counter() - started) / 60:.1f} min"
+            + ("" if done else " (still running: partial results)"),
+            "",
+            *targets(default, scaled),
+            "",
+            *tables(default, scaled),
+            "",
+            NOTES,
+            "",
+        ]
+        RESULTS.write_text("\n".join(report))
+        if done:
+            print("\n".join(report))  # noqa: T201
+
+    with tempfile.TemporaryDirectory(prefix="tabular-mlops-bench-") as work:
+        default = default_data_rounds(Path(work), repeats)
+        scaled: dict[int, dict[str, list[Sample]]] = {}
+        write(default, scaled, done=False)
+        for rows, rounds in zip(sizes, sweep_repeats, strict=True):
+            scaled |= sweep(Path(work), [rows], [rounds])
+            write(default, scaled, done=False)
+    write(default, scaled, done=True)
+
+
+if __name__ == "__main__":
+    main()

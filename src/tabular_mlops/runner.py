@@ -1,0 +1,138 @@
+"""A runner that skips the nodes whose inputs, parameters and code did not change.
+
+``kedro run`` uses it by default (see ``cli.py``); ``--runner-params force=true`` runs
+every node. Hooks cannot leave nodes out of a run in Kedro, so the choice is made
+here, from the keys of ``node_cache``; ``ForgetRerunNodesHook`` keeps the record right
+when another runner rewrites outputs.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+import mlflow
+from kedro.io import AbstractDataset, CatalogProtocol
+from kedro.pipeline import Pipeline
+from kedro.pipeline.node import Node
+from kedro.runner import SequentialRunner
+from kedro_mlflow.framework.hooks import MlflowHook
+from pluggy import PluginManager
+
+from tabular_mlops.node_cache import node_keys, read_manifest, write_manifest
+
+
+def nodes_to_run(
+    pipeline: Pipeline,
+    catalog: CatalogProtocol,
+    keys: dict[str, str],
+    recorded: dict[str, str],
+) -> set[Node]:
+    """Nodes without outputs, nodes whose key differs from the recorded one, and
+    nodes one of whose outputs is needed: a persisted output that is missing (files, or MLflow metrics and models,
+    which a new MLflow run does not hold yet), a memory output read by a node that
+    runs, or a memory output no node reads (a result of the run itself)."""
+    readers: dict[str, set[Node]] = defaultdict(set)
+    for node in pipeline.nodes:
+        for name in node.inputs:
+            readers[name].add(node)
+    running: set[Node] = set()
+
+    def needed(name: str) -> bool:
+        dataset = catalog.get(name, fallback_to_runtime_pattern=True)
+        if getattr(dataset, "_EPHEMERAL", False):
+            return not readers[name] or bool(readers[name] & running)
+        if getattr(type(dataset), "_exists", None) is AbstractDataset._exists:
+            return True  # cannot tell, e.g. a model logged to each MLflow run
+        return not catalog.exists(name)
+
+    for node in reversed(pipeline.nodes):  # readers are decided before producers
+        if (
+            not node.outputs  # its effect is all it does, e.g. a check
+            or recorded.get(node.name) != keys[node.name]
+            or any(needed(name) for name in node.outputs)
+        ):
+            running.add(node)
+    return running
+
+
+def log_skipped_tracking(
+    skipped: list[Node], catalog: CatalogProtocol, hook_manager: PluginManager
+) -> None:
+    """Log to the active MLflow run what the skipped nodes would have logged: their
+    parameters (through kedro-mlflow's hook, as for a node that runs) and their MLflow
+    artefacts, from the local copies their datasets keep."""
+    mlflow_hooks = [
+        hook for hook in hook_manager.get_plugins() if isinstance(hook, MlflowHook)
+    ]
+    if not mlflow_hooks or mlflow.active_run() is None:
+        return
+    parameters = {
+        name: catalog.load(name)
+        for node in skipped
+        for name in node.inputs
+        if name.startswith("params:")
+    }
+    for hook in mlflow_hooks:
+        hook.before_node_run(
+            node=skipped[0], catalog=catalog, inputs=parameters, is_async=False
+        )
+    for name in (name for node in skipped for name in node.outputs):
+        dataset = catalog.get(name)
+        # kedro-mlflow's artifact datasets log the file they save at `_filepath`.
+        if getattr(dataset, "_logging_activated", False):
+            mlflow.log_artifact(
+                Path(getattr(dataset, "_filepath")).as_posix(),
+                getattr(dataset, "artifact_path"),
+            )
+    mlflow.set_tag("kedro.skipped_nodes", ",".join(node.name for node in skipped))
+
+
+class SkipUnchangedRunner(SequentialRunner):
+    """``SequentialRunner`` that skips a node when its key (code, parameters, input
+    content) matches the key recorded at its last successful run and its outputs
+    exist, with a log line per skipped node. The MLflow run still receives the
+    parameters and artefacts of skipped nodes; metrics and the champion model, which
+    live only in MLflow, are always logged again by their (quick) nodes.
+
+    Args:
+        is_async: load and save node data in threads.
+        force: run every node, as ``SequentialRunner`` does, and record their keys.
+    """
+
+    def __init__(self, is_async: bool = False, force: bool = False):
+        super().__init__(is_async=is_async)
+        self._force = force
+
+    def run(
+        self,
+        pipeline: Pipeline,
+        catalog: CatalogProtocol,
+        hook_manager: PluginManager | None = None,
+        run_id: str | None = None,
+        only_missing_outputs: bool = False,
+    ) -> dict[str, Any]:
+        keys = node_keys(pipeline, catalog)
+        running = (
+            set(pipeline.nodes)
+            if self._force
+            else nodes_to_run(pipeline, catalog, keys, read_manifest())
+        )
+        skipped = [node for node in pipeline.nodes if node not in running]
+        for node in skipped:
+            self._logger.info(
+                "Skipped node: %s (code, parameters and inputs unchanged, outputs "
+                "present)",
+                node.name,
+            )
+        if skipped and hook_manager is not None:
+            log_skipped_tracking(skipped, catalog, hook_manager)
+        to_run = Pipeline(running)
+        if only_missing_outputs:
+            to_run = self._filter_pipeline_for_missing_outputs(to_run, catalog)
+        result = super().run(to_run, catalog, hook_manager, run_id)
+        recorded = read_manifest()
+        recorded.update({node.name: keys[node.name] for node in to_run.nodes})
+        write_manifest(recorded)
+        return result

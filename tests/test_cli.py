@@ -1,0 +1,18 @@
+from kedro.framework.cli.project import run as kedro_run
+from kedro.utils import load_obj
+
+from tabular_mlops.cli import run
+from tabular_mlops.runner import SkipUnchangedRunner
+
+
+def runner_option(command):
+    (option,) = (param for param in command.params if param.name == "runner")
+    return option
+
+
+def test_kedro_run_skips_unchanged_nodes_by_default():
+    assert load_obj(runner_option(run).default) is SkipUnchangedRunner
+    assert runner_option(kedro_run).default is None  # Kedro's own command is intact
+    assert {param.name for param in run.params} >= {
+        param.name for param in kedro_run.params
+    }
