@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import shutil
+import socket
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -109,3 +110,10 @@ def trained_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
         monkeypatch.chdir(folder)
         run_pipeline(make_project(folder), "train", **QUICK_TRAINING)
     return folder
+
+
+def free_port() -> int:
+    """A port on 127.0.0.1 that nothing listens on, for a server a test starts."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]

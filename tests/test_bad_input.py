@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -22,7 +21,7 @@ from mlflow import MlflowClient
 
 from tabular_mlops.cli import cli
 
-from .conftest import make_project
+from .conftest import free_port, make_project
 
 pytestmark = pytest.mark.integration
 
@@ -103,12 +102,6 @@ def labelled(rows: int = 40, label: object = None) -> pd.DataFrame:
     if label is not None:
         table["label"] = label
     return table
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def environment(project: Path, name: str, tracking_uri: str) -> str:

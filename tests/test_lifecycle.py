@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -16,7 +15,7 @@ import pytest
 import requests
 from mlflow import MlflowClient
 
-from .conftest import make_project, run_pipeline
+from .conftest import free_port, make_project, run_pipeline
 
 pytestmark = pytest.mark.integration
 
@@ -157,12 +156,6 @@ def test_inference_refuses_a_table_without_the_training_columns(lifecycle):
     held_out.drop(columns="mean radius").to_csv(project / "bad.csv", index=False)
     with pytest.raises(Exception, match="mean radius"):
         run_pipeline(project, "inference", inference={"filepath": "bad.csv"})
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture

@@ -1,15 +1,9 @@
-import socket
-
 import pytest
 
 from tabular_mlops.errors import InputError
 from tabular_mlops.tracking import check_tracking_uri
 
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+from .conftest import free_port
 
 
 def test_a_sqlite_file_in_a_writable_folder_is_accepted(tmp_path):

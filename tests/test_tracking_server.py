@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -30,7 +29,7 @@ from tabular_mlops.tracking_server import (
     admin_credentials,
 )
 
-from .conftest import make_project
+from .conftest import free_port, make_project
 
 KEDRO = Path(sys.executable).parent / "kedro"
 # A small bundled table and fewer folds: these tests are about tracking, not modelling.
@@ -39,12 +38,6 @@ TRAIN += ["--params", "data.dataset=iris,modelling.cv_folds=3"]
 ADMIN = ("admin", "admin-test-password-1234")
 METRICS = ("accuracy", "balanced_accuracy", "f1_macro", "roc_auc", "log_loss")
 CANDIDATES = ("champion", "linear", "random_forest", "hist_gradient_boosting")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
