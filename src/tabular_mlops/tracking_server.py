@@ -107,6 +107,7 @@ class TrackingServer:
         self.stop_mlflow()
         if self.postgres_running():
             pg_ctl(["--wait", "--mode=fast", "stop"], pgdata=self.pgdata, **_as_user())
+        _wait_until_port_free(self.postgres_port)
 
     def postgres_running(self) -> bool:
         status = subprocess.run(
@@ -279,6 +280,16 @@ def _share_with_system_user(home: Path, pgdata: Path) -> None:
     ensure_prefix_permissions(pgdata)
     home.chmod(0o711)
     shutil.chown(pgdata, POSTGRES_SYSTEM_USER, POSTGRES_SYSTEM_USER)
+
+
+def _wait_until_port_free(port: int, timeout: float = 30) -> None:
+    """Give a stopping PostgreSQL time to close its socket (slow on a busy machine)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with socket.socket() as probe:
+            if probe.connect_ex((HOST, port)) != 0:
+                return
+        time.sleep(0.2)
 
 
 def _ensure_port_free(port: int, variable: str) -> None:
