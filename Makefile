@@ -11,7 +11,7 @@ export KEDRO_DISABLE_TELEMETRY := 1
 export MLFLOW_DISABLE_TELEMETRY := true
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install train test lint format viz ui docs lock clean tune gate inference serve bench
+.PHONY: install train test lint format viz ui docs lock clean tune gate inference serve bench bench-tuning
 .PHONY: airflow airflow-dags airflow-run airflow-lock
 
 $(STAMP): requirements.lock pyproject.toml
@@ -75,6 +75,9 @@ docs: $(STAMP)  ## Build the documentation (warnings are errors) into docs/build
 
 bench: $(STAMP)  ## Benchmark against a plain script; writes benchmarks/results.md.
 	$(BIN)/python benchmarks/bench.py
+
+bench-tuning: $(STAMP)  ## Tuning throughput, 1 worker vs 2; writes benchmarks/tuning_results.md.
+	$(BIN)/python benchmarks/tuning_workers.py
 
 lock:  ## Re-resolve the direct dependencies in pyproject.toml into requirements.lock.
 	rm -rf .venv-lock

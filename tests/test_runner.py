@@ -279,9 +279,13 @@ def test_train_reruns_track_the_same_run_and_redo_only_what_changed(project_path
     for tag in ("data.sha256", "data.rows", "git.commit"):
         assert rerun.data.tags[tag] == full.data.tags[tag]
     (model,) = mlflow.search_logged_models(
-        filter_string=f"source_run_id = '{rerun.info.run_id}'", output_format="list"
+        filter_string=f"source_run_id = '{full.info.run_id}'", output_format="list"
     )
     assert model.name == "champion_model"
+    # the unchanged champion is linked to the re-run, not logged again
+    assert [output.model_id for output in rerun.outputs.model_outputs] == [
+        model.model_id
+    ]
 
     changed = train(reporting={"top_features": 10})
     assert all_nodes - skipped(changed) == ALWAYS_RUN | {

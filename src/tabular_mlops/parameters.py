@@ -112,6 +112,7 @@ class CandidateBlock(Section):
 
 class ReportingParameters(Section):
     permutation_repeats: int = Field(ge=1)
+    permutation_max_rows: int = Field(ge=1)
     top_features: int = Field(ge=1)
     input_example_rows: int = Field(ge=1)
 

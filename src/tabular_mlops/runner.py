@@ -94,7 +94,7 @@ class SkipUnchangedRunner(SequentialRunner):
     content) matches the key recorded at its last successful run and its outputs
     exist, with a log line per skipped node. The MLflow run still receives the
     parameters and artefacts of skipped nodes; metrics and the champion model, which
-    live only in MLflow, are always logged again by their (quick) nodes.
+    live only in MLflow, always go through their (quick) nodes again.
 
     Args:
         is_async: load and save node data in threads.

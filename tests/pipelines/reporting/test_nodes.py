@@ -16,7 +16,12 @@ from tabular_mlops.pipelines.reporting.nodes import (
 )
 
 MODELLING = {"random_state": 0, "champion_metric": {"classification": "roc_auc"}}
-REPORTING = {"permutation_repeats": 2, "top_features": 3, "input_example_rows": 4}
+REPORTING = {
+    "permutation_repeats": 2,
+    "permutation_max_rows": 1000,
+    "top_features": 3,
+    "input_example_rows": 4,
+}
 
 
 def test_predictions_hold_actual_predicted_and_probabilities(fitted):

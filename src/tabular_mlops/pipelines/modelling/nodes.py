@@ -16,7 +16,7 @@ from sklearn.ensemble import (
 )
 from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LogisticRegression, Ridge
-from sklearn.metrics import get_scorer
+from sklearn.metrics import check_scoring
 from sklearn.model_selection import KFold, StratifiedKFold
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
@@ -223,13 +223,14 @@ def score_model(
     y: pd.DataFrame,
     feature_spec: dict[str, Any],
 ) -> dict[str, float]:
-    """Each of the task's metrics for ``model`` on one labelled table."""
-    labels = _labels(y, feature_spec)
-    scores = {}
-    for metric, scorer in SCORERS[feature_spec["task"]].items():
-        value = get_scorer(scorer)(model, X, labels)
-        scores[metric] = float(-value if scorer.startswith("neg_") else value)
-    return scores
+    """Each of the task's metrics for ``model`` on one labelled table; each kind of
+    prediction (labels, probabilities) is made once and shared by the metrics."""
+    scorers = SCORERS[feature_spec["task"]]
+    values = check_scoring(model, scoring=scorers)(model, X, _labels(y, feature_spec))
+    return {
+        metric: float(-values[metric] if scorer.startswith("neg_") else values[metric])
+        for metric, scorer in scorers.items()
+    }
 
 
 def evaluate_candidate(

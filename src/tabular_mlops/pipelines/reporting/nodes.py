@@ -143,7 +143,8 @@ def compute_feature_importance(
     modelling: dict[str, Any],
     reporting: dict[str, Any],
 ) -> pd.DataFrame:
-    """Permutation importance of each input column on the test set, largest first."""
+    """Permutation importance of each input column on the test set (at most
+    ``permutation_max_rows`` rows of it, drawn at random), largest first."""
     metric = champion_metric(modelling, feature_spec["task"])
     result = permutation_importance(
         champion_model,
@@ -151,6 +152,7 @@ def compute_feature_importance(
         y_test[feature_spec["target"]],
         scoring=SCORERS[feature_spec["task"]][metric],
         n_repeats=reporting["permutation_repeats"],
+        max_samples=min(reporting["permutation_max_rows"], len(X_test)),
         random_state=modelling["random_state"],
     )
     importance = pd.DataFrame(
