@@ -89,13 +89,22 @@ def run_kedro(project_path: Path) -> Callable[..., dict[str, Any]]:
 QUICK_TRAINING = {
     "modelling": {"cv_folds": 3},
     **{
-        family: {"candidate": {"hyperparameters": {"classification": size}}}
+        family: {
+            "candidate": {
+                "hyperparameters": {
+                    task: size for task in ("classification", "regression")
+                }
+            }
+        }
         for family, size in (
             ("random_forest", {"n_estimators": 50}),
             ("hist_gradient_boosting", {"max_iter": 50}),
         )
     },
+    "reporting": {"permutation_repeats": 1},
 }
+"""Runtime parameters for fewer folds, trees and shuffles than the defaults, for tests
+that check what a run produces rather than how good its model is."""
 
 
 @pytest.fixture(scope="session")

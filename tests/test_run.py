@@ -11,6 +11,8 @@ import pandas as pd
 import pytest
 from mlflow import MlflowClient
 
+from tests.conftest import QUICK_TRAINING, make_project, run_pipeline
+
 pytestmark = pytest.mark.integration
 
 
@@ -23,14 +25,24 @@ def only_run(project_path: Path) -> mlflow.entities.Run:
     return run
 
 
+@pytest.fixture(scope="module")
+def default_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A project that has run ``train`` once with the default configuration, for the
+    tests that read its outputs."""
+    folder = tmp_path_factory.mktemp("default_train")
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.chdir(folder)
+        run_pipeline(make_project(folder), "train")
+    return folder
+
+
 @pytest.fixture
-def default_run(run_kedro, project_path):
-    run_kedro("train")
-    return only_run(project_path)
+def default_run(default_project):
+    return only_run(default_project)
 
 
-def test_train_writes_every_layer(default_run, project_path):
-    data = project_path / "data"
+def test_train_writes_every_layer(default_run, default_project):
+    data = default_project / "data"
     expected = [
         "01_raw/raw_table.parquet",
         "02_intermediate/intermediate_table.parquet",
@@ -52,7 +64,7 @@ def test_train_writes_every_layer(default_run, project_path):
 
 
 def test_mlflow_run_holds_params_metrics_tags_model_and_artifacts(
-    default_run, project_path
+    default_run, default_project
 ):
     run = default_run
     assert run.info.status == "FINISHED"
@@ -102,9 +114,9 @@ def test_mlflow_run_holds_params_metrics_tags_model_and_artifacts(
     model_info = mlflow.models.get_model_info(f"models:/{logged.model_id}")
     assert "mean radius" in model_info.signature.inputs.input_names()
     model = mlflow.pyfunc.load_model(f"models:/{logged.model_id}")
-    X_test = pd.read_parquet(project_path / "data/05_model_input/X_test.parquet")
+    X_test = pd.read_parquet(default_project / "data/05_model_input/X_test.parquet")
     local = pd.read_parquet(
-        project_path / "data/07_model_output/test_predictions.parquet"
+        default_project / "data/07_model_output/test_predictions.parquet"
     )
     assert (model.predict(X_test) == local["predicted"].to_numpy()).all()
 
@@ -115,7 +127,7 @@ def test_champion_quality_on_breast_cancer(default_run):
 
 def test_same_data_and_seed_give_identical_results(run_kedro, project_path):
     def outcome():
-        run_kedro("train")
+        run_kedro("train", **QUICK_TRAINING)
         comparison = pd.read_csv(
             project_path / "data/08_reporting/candidate_comparison.csv"
         )
@@ -132,7 +144,9 @@ def test_same_data_and_seed_give_identical_results(run_kedro, project_path):
 
 def test_train_on_a_mixed_type_user_table(run_kedro, project_path, mixed_table):
     mixed_table.to_csv(project_path / "customers.csv", index=False)
-    run_kedro("train", data={"filepath": "customers.csv", "target": "label"})
+    run_kedro(
+        "train", data={"filepath": "customers.csv", "target": "label"}, **QUICK_TRAINING
+    )
 
     spec = json.loads((project_path / "data/04_feature/feature_spec.json").read_text())
     assert spec["task"] == "binary"
@@ -149,7 +163,7 @@ def test_train_on_other_bundled_sets(
     run_kedro, project_path, dataset, task, metric, caplog
 ):
     with caplog.at_level(logging.INFO, logger="tabular_mlops"):
-        run_kedro("train", data={"dataset": dataset})
+        run_kedro("train", data={"dataset": dataset}, **QUICK_TRAINING)
     run = only_run(project_path)
     assert run.data.tags["task"] == task
     assert f"champion.test_{metric}" in run.data.metrics

@@ -8,6 +8,7 @@ from kedro.utils import find_kedro_project
 from omegaconf.resolvers import oc
 
 from tabular_mlops.hooks import (
+    BatchedMlflowHook,
     CloseMlflowRunHook,
     InputValidationHook,
     RunTagsHook,
@@ -40,7 +41,10 @@ HOOKS = (
     TuningTrialRunsHook(),
     TrainingSummaryHook(),
     ForgetRerunNodesHook(),
+    BatchedMlflowHook(),  # last: called first, where kedro-mlflow's own hook would be
 )
+# kedro-mlflow's hook is replaced by BatchedMlflowHook; its CLI commands stay.
+DISABLE_HOOKS_FOR_PLUGINS = ("kedro_mlflow",)
 
 CONFIG_LOADER_ARGS = {
     "base_env": "base",
