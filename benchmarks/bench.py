@@ -5,8 +5,8 @@ system's temporary folder, with its own data folder and MLflow database, so noth
 touches the checkout. Ours and the plain peer alternate, so both see the same machine
 load; medians and ratios of medians are reported, and written to benchmarks/results.md.
 
-Environment: BENCH_REPEATS (default 4) rounds on the default data; BENCH_SIZES (default
-10000,100000,1000000) rows of the sweep; BENCH_SWEEP_REPEATS (default 2,1,1) per size.
+Environment: BENCH_REPEATS (default 3) rounds on the default data; BENCH_SIZES (default
+10000,100000,1000000) rows of the sweep; BENCH_SWEEP_REPEATS (default 1,1,1) per size.
 """
 
 from __future__ import annotations
@@ -359,14 +359,14 @@ NOTES = (
 
 
 def main() -> None:
-    repeats = int(os.environ.get("BENCH_REPEATS", "4"))
+    repeats = int(os.environ.get("BENCH_REPEATS", "3"))
     sizes = [
         int(n)
         for n in os.environ.get("BENCH_SIZES", "10000,100000,1000000").split(",")
         if n
     ]
     sweep_repeats = [
-        int(n) for n in os.environ.get("BENCH_SWEEP_REPEATS", "2,1,1").split(",") if n
+        int(n) for n in os.environ.get("BENCH_SWEEP_REPEATS", "1,1,1").split(",") if n
     ][: len(sizes)]
     load_before = load()
     started = time.perf_counter()
