@@ -150,6 +150,13 @@ def test_inference_of_a_csv_file_with_another_alias(lifecycle):
     assert set(predictions["model_version"]) == {"3"}
 
 
+def test_inference_with_a_version_number_uses_that_version(lifecycle):
+    project, _ = lifecycle
+    run_pipeline(project, "inference", inference={"version": 1})
+    predictions = pd.read_parquet(project / "data/07_model_output/predictions.parquet")
+    assert set(predictions["model_version"]) == {"1"}
+
+
 def test_inference_refuses_a_table_without_the_training_columns(lifecycle):
     project, _ = lifecycle
     held_out = pd.read_parquet(project / "data/05_model_input/held_out_rows.parquet")

@@ -45,7 +45,7 @@ def test_registered_versions_are_found_by_alias_or_version(tracking):
     loaded = challenger.load()
     assert loaded.version == "2"
     assert loaded.model.predict(pd.DataFrame({"x": [3.0]}))["predicted"][0] == "b"
-    assert MlflowRegisteredModelDataset(model_name="demo", version=2).exists()
+    assert MlflowRegisteredModelDataset(model_name="demo", model_version=2).exists()
     assert MlflowRegisteredModelDataset(model_name="demo", alias="other").load() is None
     version = mlflow.MlflowClient().get_model_version("demo", "2")
     assert version.tags["note"] == "challenger"

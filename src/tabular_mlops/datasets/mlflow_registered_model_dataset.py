@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+from typing import Any
 
 import mlflow
 from kedro.io import AbstractDataset
@@ -10,19 +10,15 @@ from mlflow import MlflowClient
 from mlflow.exceptions import MlflowException
 from mlflow.protos.databricks_pb2 import RESOURCE_DOES_NOT_EXIST, ErrorCode
 
-
-class RegisteredModel(NamedTuple):
-    """A loaded registered model and its version number."""
-
-    version: str
-    model: Any  # an mlflow.pyfunc.PyFuncModel
+from tabular_mlops.registered_model import RegisteredModel
 
 
 class MlflowRegisteredModelDataset(
     AbstractDataset[dict[str, Any], RegisteredModel | None]
 ):
-    """Loads the version of ``model_name`` that holds ``alias`` (or ``version``);
-    saves a pyfunc model as a new version and gives it an alias.
+    """Loads the version of ``model_name`` that holds ``alias`` (or ``model_version``;
+    not ``version``, a key Kedro removes from dataset configuration); saves a pyfunc
+    model as a new version and gives it an alias.
 
     ``load`` returns ``None`` when no version matches. ``save`` takes a dict with
     ``python_model``, ``input_example`` (MLflow infers the signature from it),
@@ -41,13 +37,13 @@ class MlflowRegisteredModelDataset(
         self,
         model_name: str,
         alias: str | None = "champion",
-        version: int | str | None = None,
+        model_version: int | str | None = None,
         save_args: dict[str, Any] | None = None,
         metadata: dict[str, Any] | None = None,
     ) -> None:
         self._model_name = model_name
         self._alias = alias
-        self._version = version
+        self._version = model_version
         self._save_args = save_args or {}
         self.metadata = metadata
 

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
 
 import pandas as pd
 
-if TYPE_CHECKING:
-    from tabular_mlops.datasets import RegisteredModel
+from tabular_mlops.registered_model import RegisteredModel
 
 logger = logging.getLogger(__name__)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pandas as pd
 from mlflow.pyfunc import PythonModel
@@ -16,9 +16,7 @@ from tabular_mlops.pipelines.modelling.nodes import (
     predict_with_probabilities,
     score_model,
 )
-
-if TYPE_CHECKING:  # the class is unpickled wherever the model is served: keep it light
-    from tabular_mlops.datasets import RegisteredModel
+from tabular_mlops.registered_model import RegisteredModel
 
 logger = logging.getLogger(__name__)
 
