@@ -107,6 +107,15 @@ QUICK_TRAINING = {
 that check what a run produces rather than how good its model is."""
 
 
+def trained_copy(folder: Path, **runtime_params: Any) -> Path:
+    """A project copy in ``folder`` that has run ``train`` once there, for fixtures
+    shared by tests that only read its outputs."""
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.chdir(folder)
+        run_pipeline(make_project(folder), "train", **runtime_params)
+    return folder
+
+
 @pytest.fixture(scope="session")
 def trained_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A throw-away project that has run ``train`` once per test session.
@@ -114,11 +123,7 @@ def trained_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     For tests that only read a trained project's outputs (kedro viz, notebooks), which
     must not change it. Fewer folds and trees than the defaults keep it quick.
     """
-    folder = tmp_path_factory.mktemp("trained_project")
-    with pytest.MonkeyPatch.context() as monkeypatch:
-        monkeypatch.chdir(folder)
-        run_pipeline(make_project(folder), "train", **QUICK_TRAINING)
-    return folder
+    return trained_copy(tmp_path_factory.mktemp("trained_project"), **QUICK_TRAINING)
 
 
 def free_port() -> int:

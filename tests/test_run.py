@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from mlflow import MlflowClient
 
-from tests.conftest import QUICK_TRAINING, make_project, run_pipeline
+from tests.conftest import QUICK_TRAINING, trained_copy
 
 pytestmark = pytest.mark.integration
 
@@ -29,11 +29,7 @@ def only_run(project_path: Path) -> mlflow.entities.Run:
 def default_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A project that has run ``train`` once with the default configuration, for the
     tests that read its outputs."""
-    folder = tmp_path_factory.mktemp("default_train")
-    with pytest.MonkeyPatch.context() as monkeypatch:
-        monkeypatch.chdir(folder)
-        run_pipeline(make_project(folder), "train")
-    return folder
+    return trained_copy(tmp_path_factory.mktemp("default_train"))
 
 
 @pytest.fixture

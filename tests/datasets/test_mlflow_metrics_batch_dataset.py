@@ -1,20 +1,10 @@
 import mlflow
-import pytest
 from mlflow import MlflowClient
 
 from tabular_mlops.datasets import MlflowMetricsBatchDataset
 
 
-@pytest.fixture
-def tracking(tmp_path):
-    previous = mlflow.get_tracking_uri()
-    mlflow.set_tracking_uri(f"sqlite:///{tmp_path / 'mlflow.db'}")
-    mlflow.set_experiment("metrics")
-    yield
-    mlflow.set_tracking_uri(previous)
-
-
-def test_metrics_and_their_steps_are_logged_to_the_active_run(tracking):
+def test_metrics_and_their_steps_are_logged_to_the_active_run(experiment_id):
     dataset = MlflowMetricsBatchDataset(prefix="scores")
     with mlflow.start_run() as run:
         dataset.save(

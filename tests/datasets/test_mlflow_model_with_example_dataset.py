@@ -10,16 +10,6 @@ Y = ["a", "a", "b", "b"]
 
 
 @pytest.fixture
-def experiment_id(tmp_path):
-    previous = mlflow.get_tracking_uri()
-    mlflow.set_tracking_uri(f"sqlite:///{tmp_path / 'mlflow.db'}")
-    experiment = mlflow.create_experiment("models", artifact_location=str(tmp_path))
-    mlflow.set_experiment(experiment_id=experiment)
-    yield experiment
-    mlflow.set_tracking_uri(previous)
-
-
-@pytest.fixture
 def dataset():
     return MlflowModelWithExampleDataset(
         flavor="mlflow.sklearn",

@@ -1,20 +1,9 @@
 import mlflow
 import pandas as pd
-import pytest
 from sklearn.linear_model import LogisticRegression
 
 from tabular_mlops.datasets import MlflowRegisteredModelDataset
 from tabular_mlops.pipelines.registry.nodes import InferencePipeline
-
-
-@pytest.fixture
-def tracking(tmp_path):
-    previous = mlflow.get_tracking_uri()
-    mlflow.set_tracking_uri(f"sqlite:///{tmp_path / 'mlflow.db'}")
-    experiment = mlflow.create_experiment("registry", artifact_location=str(tmp_path))
-    mlflow.set_experiment(experiment_id=experiment)
-    yield
-    mlflow.set_tracking_uri(previous)
 
 
 def registration(alias):
@@ -29,7 +18,7 @@ def registration(alias):
     }
 
 
-def test_registered_versions_are_found_by_alias_or_version(tracking):
+def test_registered_versions_are_found_by_alias_or_version(experiment_id):
     champion = MlflowRegisteredModelDataset(model_name="demo")
     registered = MlflowRegisteredModelDataset(
         model_name="demo", save_args={"pip_requirements": ["scikit-learn"]}
