@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,18 +29,24 @@ def _examples(values: pd.Series) -> str:
     return f"{shown} (+{more} more)" if more > 0 else shown
 
 
+def _failures(error: SchemaErrors) -> Iterator[tuple[str, str, pd.Series]]:
+    """The failing values of a lazy validation, per column ('' = table) and check."""
+    cases = error.failure_cases
+    for (column, check), failures in cases.groupby(
+        [cases["column"].fillna(""), "check"], sort=False
+    ):
+        yield str(column), check, failures["failure_case"]
+
+
 def _problems(
     error: SchemaErrors, schema: pa.DataFrameSchema, table: pd.DataFrame
 ) -> dict[str, list[str]]:
     """Failure cases grouped by check, as readable lines keyed by column ('' = table)."""
     problems: dict[str, list[str]] = {}
-    cases = error.failure_cases
-    for (column, check), failures in cases.groupby(
-        [cases["column"].fillna(""), "check"], sort=False
-    ):
+    for column, check, values in _failures(error):
         if check == "column_in_dataframe":
             columns = list(map(str, table.columns))
-            for missing in failures["failure_case"]:
+            for missing in values:
                 close = difflib.get_close_matches(str(missing), columns, n=1)
                 hint = f"; did you mean '{close[0]}'?" if close else ""
                 role = schema.columns[missing].description
@@ -54,11 +61,11 @@ def _problems(
                 "rename them so that each name is unique"
             )
         else:
-            values = failures["failure_case"]
-            values = values[values.map(lambda value: not isinstance(value, bool))]
+            # Table-level checks report their result (False), not values.
+            shown = values[values.map(lambda value: not isinstance(value, bool))]
             where = f"column '{column}' " if column else ""
-            examples = f" (values: {_examples(values)})" if len(values) else ""
-            problems.setdefault(str(column), []).append(f"{where}{check}{examples}")
+            examples = f" (values: {_examples(shown)})" if len(shown) else ""
+            problems.setdefault(column, []).append(f"{where}{check}{examples}")
     return problems
 
 
@@ -213,11 +220,8 @@ def check_features(table: pd.DataFrame, feature_spec: dict[str, Any]) -> Feature
     try:
         feature_schema(feature_spec).validate(table, lazy=True)
     except SchemaErrors as error:
-        cases = error.failure_cases
-        for (column, check), failures in cases.groupby(
-            [cases["column"].fillna(""), "check"], sort=False
-        ):
-            values = list(dict.fromkeys(map(str, failures["failure_case"])))
+        for column, check, failures in _failures(error):
+            values = list(dict.fromkeys(map(str, failures)))
             if check == "column_in_dataframe":
                 report.missing_columns += values
             elif check == "wrong type":
