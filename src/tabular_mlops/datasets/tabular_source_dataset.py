@@ -96,14 +96,13 @@ class TabularSourceDataset(AbstractDataset[None, pd.DataFrame]):
                 f"File not found: '{self._filepath}' (data.filepath). Check the "
                 "path; a relative path starts at the project root."
             )
-        if filesystem.size(path) == 0:
+        size = filesystem.size(path)
+        if size == 0:
             raise InputError(
                 f"File '{self._filepath}' (data.filepath) is empty. Export the table "
                 "again or point data.filepath at another file."
             )
-        logger.info(
-            "Reading %s (%.1f MB)...", self._filepath, filesystem.size(path) / 1e6
-        )
+        logger.info("Reading %s (%.1f MB)...", self._filepath, size / 1e6)
         started = time.perf_counter()
         try:
             table = dataset.load()
