@@ -11,13 +11,15 @@ export KEDRO_DISABLE_TELEMETRY := 1
 export MLFLOW_DISABLE_TELEMETRY := true
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install train test lint format viz ui docs lock clean tune gate inference serve bench bench-tuning
+.PHONY: install train test test-fast lint format viz ui docs lock clean tune gate inference serve bench bench-tuning
 .PHONY: airflow airflow-dags airflow-run airflow-lock
 
-$(STAMP): requirements.lock pyproject.toml
+LOCKS := requirements.lock requirements-server.lock requirements-dev.lock
+
+$(STAMP): $(LOCKS) pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade "pip==26.3"
-	$(BIN)/python -m pip install --quiet --requirement requirements.lock
+	$(BIN)/python -m pip install --quiet --requirement requirements-dev.lock
 	$(BIN)/python -m pip install --quiet --no-deps --editable .
 	touch $(STAMP)
 
@@ -46,6 +48,10 @@ serve: $(STAMP)  ## Serve the champion over REST on http://127.0.0.1:5001/invoca
 
 test: $(STAMP)  ## Run the whole test suite.
 	$(BIN)/pytest
+
+test-fast: $(STAMP)  ## Unit and pipeline tests only: no whole runs, servers, browsers or Airflow.
+	$(BIN)/pytest -m "not e2e and not server and not integration and not airflow" \
+	  --durations=5
 
 lint: $(STAMP)  ## The checks of CI and pre-commit: lint, format, types, files, notebooks.
 	$(BIN)/ruff check .
@@ -79,12 +85,18 @@ bench: $(STAMP)  ## Benchmark against a plain script; writes benchmarks/results.
 bench-tuning: $(STAMP)  ## Tuning throughput, 1 worker vs 2; writes benchmarks/tuning_results.md.
 	$(BIN)/python benchmarks/tuning_workers.py
 
-lock:  ## Re-resolve the direct dependencies in pyproject.toml into requirements.lock.
+lock:  ## Re-resolve pyproject.toml into the runtime, server and development locks.
 	rm -rf .venv-lock
 	$(PYTHON) -m venv .venv-lock
 	.venv-lock/bin/python -m pip install --quiet --upgrade "pip==26.3"
 	.venv-lock/bin/python -m pip install --quiet ".[dev]"
-	.venv-lock/bin/python -m pip freeze --exclude-editable | grep -v '^tabular.mlops' > requirements.lock
+	.venv-lock/bin/python -m pip freeze --exclude-editable | grep -v '^tabular.mlops' > .venv-lock/all.txt
+	.venv-lock/bin/python -m pip install --dry-run --ignore-installed --quiet \
+	  --constraint .venv-lock/all.txt --report .venv-lock/runtime.json .
+	.venv-lock/bin/python -m pip install --dry-run --ignore-installed --quiet \
+	  --constraint .venv-lock/all.txt --report .venv-lock/server.json ".[server]"
+	.venv-lock/bin/python -m tabular_mlops.tools.split_lock .venv-lock/all.txt \
+	  .venv-lock/runtime.json .venv-lock/server.json
 	rm -rf .venv-lock
 
 # Shared tracking server: PostgreSQL + MLflow (basic auth) on 127.0.0.1, data kept in
@@ -95,11 +107,11 @@ MLFLOW_PORT ?= 5050
 .PHONY: server server-stop
 
 server: $(STAMP)  ## Start PostgreSQL + the MLflow tracking server in the background.
-	$(BIN)/python -m tabular_mlops.tracking_server start --home $(SERVER_HOME) \
+	$(BIN)/python -m tabular_mlops.tools.tracking_server start --home $(SERVER_HOME) \
 		--postgres-port $(POSTGRES_PORT) --mlflow-port $(MLFLOW_PORT)
 
 server-stop: $(STAMP)  ## Stop the tracking server and its PostgreSQL (data stay).
-	$(BIN)/python -m tabular_mlops.tracking_server stop --home $(SERVER_HOME)
+	$(BIN)/python -m tabular_mlops.tools.tracking_server stop --home $(SERVER_HOME)
 
 clean:  ## Remove the environment and every run output (data, runs, artefacts).
 	rm -rf $(VENV) mlflow.db mlartifacts

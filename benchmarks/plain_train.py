@@ -1,4 +1,4 @@
-"""The benchmark's peer: `kedro run --pipeline=train` written as a plain script.
+"""The benchmark's peer: `kedro run --pipelines=train` written as a plain script.
 
 Same work without Kedro: the project's node functions called in order on in-memory
 data (same split, candidates, hyper-parameters and metrics, read from the same
@@ -54,6 +54,18 @@ def flatten(tree: dict, prefix: str = "") -> dict[str, object]:
     return flat
 
 
+def deep_merge(base: dict, override: dict) -> dict:
+    """``override`` merged key by key into ``base``, as the project's settings merge
+    an environment's parameters."""
+    merged = dict(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = deep_merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
 def load_source(filepath: str | None, dataset: str) -> pd.DataFrame:
     if filepath:
         path = Path(filepath)
@@ -84,7 +96,7 @@ def main() -> None:  # noqa: PLR0915 - one straight script, as users write it
     params: dict = {}
     for env in ("base", args.env) if args.env else ("base",):
         for path in sorted((REPO / "conf" / env).glob("parameters*.yml")):
-            params |= yaml.safe_load(path.read_text())  # as Kedro: whole keys
+            params = deep_merge(params, yaml.safe_load(path.read_text()))
     params["data"] |= {
         "dataset": "breast_cancer",
         "filepath": args.data,
@@ -113,7 +125,10 @@ def main() -> None:  # noqa: PLR0915 - one straight script, as users write it
         raw = data_processing.ingest_source_table(
             source, params["data"], params["split"], params["modelling"]
         )
-        mlflow.set_tags(data_processing.fingerprint_table(raw))
+        mlflow.log_input(
+            data_processing.describe_source_data(raw, params["data"]),
+            context="training",
+        )
         intermediate = data_processing.clean_table(raw, params["data"])
         spec = data_processing.build_feature_spec(intermediate, params["data"])
         mlflow.set_tag("task", spec["task"])
@@ -124,7 +139,9 @@ def main() -> None:  # noqa: PLR0915 - one straight script, as users write it
 
         metrics, models = {}, {}
         for family in families:
-            candidate = params[family]["candidate"]
+            candidate = modelling.choose_hyperparameters(
+                params[family]["candidate"], {}, spec, params["modelling"]
+            )
             train_args = (X_train, y_train, spec, candidate, params["modelling"])
             models[family] = modelling.train_candidate(*train_args)
             cv_scores = modelling.cross_validate_candidate(*train_args)

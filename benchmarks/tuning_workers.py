@@ -2,7 +2,7 @@
 
 Both configurations get the same budget (BENCH_TRIALS trials per family, default 12)
 on a fresh SQLite Optuna storage, one after the other in this invocation. Each worker
-is a `kedro run --pipeline=tune` process in its own copy of the project, as on its own
+is a `kedro run --pipelines=tune` process in its own copy of the project, as on its own
 machine; here they share this machine's cores, each with an equal share of OpenMP
 threads (as one would set on a shared machine). Figures go to
 benchmarks/tuning_results.md (BENCH_TUNING_RESULTS).
@@ -54,7 +54,7 @@ def run_workers(workers: int, trials: int, work: Path) -> Outcome:
     start = time.perf_counter()
     processes = [
         subprocess.Popen(
-            [str(BIN / "kedro"), "run", "--pipeline=tune", "--params", params],
+            [str(BIN / "kedro"), "run", "--pipelines=tune", "--params", params],
             cwd=project,
             env=ENV | {"OMP_NUM_THREADS": threads},
             stdin=subprocess.DEVNULL,
@@ -124,7 +124,7 @@ def main() -> None:
         f"- Load before: `{load_before}`",
         f"- Load after: `{load()}`",
         "",
-        f"`kedro run --pipeline=tune` on the default data, budget {trials} trials per "
+        f"`kedro run --pipelines=tune` on the default data, budget {trials} trials per "
         "family (`tuning.n_trials`, shared by the workers of a study), one SQLite "
         "Optuna storage per configuration. Each worker runs in its own copy of the "
         "project; here all share this machine's cores (OpenMP threads per worker: cores / "

@@ -131,3 +131,37 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+@pytest.fixture
+def experiment_id(tmp_path: Path) -> Any:
+    """A new experiment, made the active one, in a SQLite store under ``tmp_path``;
+    the previous tracking URI is restored afterwards."""
+    import mlflow  # noqa: PLC0415 - only the tests that track need it
+
+    previous = mlflow.get_tracking_uri()
+    mlflow.set_tracking_uri(f"sqlite:///{tmp_path / 'mlflow.db'}")
+    experiment = mlflow.create_experiment("tests", artifact_location=str(tmp_path))
+    mlflow.set_experiment(experiment_id=experiment)
+    yield experiment
+    while mlflow.active_run() is not None:
+        mlflow.end_run()
+    mlflow.set_tracking_uri(previous)
+
+
+def source_data(run: Any) -> dict[str, Any]:
+    """The source table an MLflow run recorded as its input: name, digest, source
+    and row count (from MLflow's dataset profile)."""
+    import json  # noqa: PLC0415
+
+    (dataset_input,) = run.inputs.dataset_inputs
+    dataset = dataset_input.dataset
+    return {
+        "name": dataset.name,
+        "digest": dataset.digest,
+        "source": json.loads(dataset.source),
+        "rows": json.loads(dataset.profile)["num_rows"],
+        "context": {tag.key: tag.value for tag in dataset_input.tags}.get(
+            "mlflow.data.context"
+        ),
+    }

@@ -2,7 +2,7 @@ from kedro.framework.cli.project import run as kedro_run
 from kedro.utils import load_obj
 
 from tabular_mlops.cli import run
-from tabular_mlops.runner import SkipUnchangedRunner
+from tabular_mlops.skip_unchanged import SkipUnchangedRunner
 
 
 def runner_option(command):

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tabular_mlops import tracking_server
+from tabular_mlops.tools import tracking_server
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
@@ -31,7 +31,13 @@ def makefile_default(variable: str) -> str:
 def test_services_and_trainer_command(compose):
     assert set(compose["services"]) == {"postgres", "mlflow", "trainer"}
     trainer = compose["services"]["trainer"]
-    assert trainer["command"] == ["kedro", "run", "--pipeline=train", "--env", "server"]
+    assert trainer["command"] == [
+        "kedro",
+        "run",
+        "--pipelines=train",
+        "--env",
+        "server",
+    ]
     assert trainer["depends_on"]["mlflow"]["condition"] == "service_healthy"
     assert compose["services"]["mlflow"]["depends_on"]["postgres"] == {
         "condition": "service_healthy"
@@ -88,7 +94,8 @@ def test_trainer_env_points_at_the_mlflow_service(compose):
 
 def test_dockerfile_installs_the_lock_and_the_project():
     dockerfile = (REPO_ROOT / "Dockerfile").read_text()
-    assert "--requirement requirements.lock" in dockerfile
+    assert "ARG LOCK=requirements.lock" in dockerfile  # the runtime lock by default
+    assert "--requirement ${LOCK}" in dockerfile
     assert "COPY conf ./conf" in dockerfile
     ignored = (REPO_ROOT / ".dockerignore").read_text().splitlines()
     assert {".tracking-server", "conf/local/*", ".venv"} <= set(ignored)

@@ -3,10 +3,9 @@ import copy
 import pytest
 from kedro.config import OmegaConfigLoader
 
-from tabular_mlops.errors import InputError
+from tabular_mlops.core.errors import InputError
 from tabular_mlops.parameters import validate_parameters
-
-from .conftest import REPO_ROOT
+from tests.conftest import REPO_ROOT
 
 
 @pytest.fixture(scope="module")

@@ -2,7 +2,7 @@
 the nodes that have nothing new to do.
 
 Kedro uses this module's ``run`` in place of its own (same options, plus
-``--verbose``; the default runner is ``SkipUnchangedRunner``, see ``runner.py``:
+``--verbose``; the default runner is ``SkipUnchangedRunner``, see ``skip_unchanged``:
 ``--runner-params force=true`` runs every node, ``--runner`` picks another one).
 An ``InputError`` (bad data, parameters or configuration) is printed
 as ``Error: <problem and fix>`` with exit status 1; its traceback goes to the log
@@ -20,9 +20,9 @@ from typing import Any
 import click
 from kedro.framework.cli.project import run as kedro_run
 
-from tabular_mlops.errors import find_input_error
+from tabular_mlops.core.errors import find_input_error
 
-DEFAULT_RUNNER = "tabular_mlops.runner.SkipUnchangedRunner"
+DEFAULT_RUNNER = "tabular_mlops.skip_unchanged.SkipUnchangedRunner"
 
 
 @click.group(name="tabular-mlops")

@@ -3,7 +3,8 @@
 Nodes still receive plain dictionaries (so kedro-mlflow logs them flattened); this
 model only refuses bad values early, naming the key, the value and what is allowed.
 The allowed values come from the code that uses them: ``ESTIMATORS``, ``SCORERS``,
-``BUNDLED_DATASETS`` and scikit-learn's own parameter constraints.
+``BUNDLED_DATASETS`` and scikit-learn's own parameter constraints. Every model family
+of ``ESTIMATORS`` needs its parameter block and a search space.
 """
 
 from __future__ import annotations
@@ -11,6 +12,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
+from kedro.framework.context import KedroContext
+from kedro.framework.hooks import hook_impl
+from kedro.framework.project import pipelines
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -20,10 +24,10 @@ from pydantic import (
     model_validator,
 )
 
-from tabular_mlops.datasets.tabular_source_dataset import BUNDLED_DATASETS
-from tabular_mlops.errors import InputError
-from tabular_mlops.pipelines.modelling.nodes import ESTIMATORS, SCORERS
-from tabular_mlops.pipelines.modelling.pipeline import MODEL_FAMILIES
+from tabular_mlops.core.errors import InputError
+from tabular_mlops.core.estimators import ESTIMATORS, MODEL_FAMILIES
+from tabular_mlops.core.metrics import SCORERS
+from tabular_mlops.core.sources import BUNDLED_DATASETS
 
 if TYPE_CHECKING:  # built at run time from the code; mypy sees plain strings
     BundledDataset: TypeAlias = str
@@ -168,6 +172,28 @@ def _describe(error: Mapping[str, Any]) -> str:
     return f"{key} = {error['input']!r}: {message}"
 
 
+def _family_problems(params: dict[str, Any]) -> list[str]:
+    """Each family's block names that family, and has a search space."""
+    problems = []
+    tuning = params.get("tuning")
+    spaces = tuning.get("search_spaces") if isinstance(tuning, dict) else None
+    for family in MODEL_FAMILIES:
+        block = params.get(family)
+        candidate = block.get("candidate") if isinstance(block, dict) else None
+        named = candidate.get("family") if isinstance(candidate, dict) else family
+        if named != family:
+            problems.append(
+                f"{family}.candidate.family = {named!r}: must be '{family}', the "
+                "name of its block"
+            )
+        if isinstance(spaces, dict) and family not in spaces:
+            problems.append(
+                f"tuning.search_spaces.{family}: missing; every model family needs "
+                "a search space"
+            )
+    return problems
+
+
 def validate_parameters(params: dict[str, Any], used_blocks: Iterable[str]) -> None:
     """Raise ``InputError`` listing every bad parameter.
 
@@ -181,6 +207,7 @@ def validate_parameters(params: dict[str, Any], used_blocks: Iterable[str]) -> N
         Parameters.model_validate(params)
     except ValidationError as error:
         problems = [_describe(detail) for detail in error.errors()]
+    problems += _family_problems(params)
     allowed = set(Parameters.model_fields) | set(used_blocks)
     problems += [
         f"{key}: unknown top-level key; allowed: {', '.join(sorted(allowed))}"
@@ -193,3 +220,18 @@ def validate_parameters(params: dict[str, Any], used_blocks: Iterable[str]) -> N
             + "\nFix them in conf/base/parameters_*.yml (or your conf/<env>/) or "
             "in --params."
         )
+
+
+class ParameterValidationHook:
+    """Refuses bad parameters before any node runs, and before kedro-mlflow opens a
+    run (so no MLflow run is left behind)."""
+
+    @hook_impl(tryfirst=True)
+    def after_context_created(self, context: KedroContext) -> None:
+        used_blocks = {
+            name.removeprefix("params:").split(".")[0]
+            for pipeline in pipelines.values()
+            for name in pipeline.inputs()
+            if name.startswith("params:")
+        }
+        validate_parameters(context.params, used_blocks)

@@ -1,19 +1,20 @@
 """Project pipelines: the stages, ``train`` (which runs them all), ``tune``,
-``gate`` and ``inference``."""
+``gate`` and ``inference``. Start reading here: each stage is a folder of
+``pipelines/`` with its ``pipeline.py`` and thin ``nodes.py`` over ``core``."""
 
 from __future__ import annotations
 
 from kedro.pipeline import Pipeline
 
+from tabular_mlops.core.estimators import MODEL_FAMILIES
 from tabular_mlops.pipelines import (
     data_processing,
     inference,
     modelling,
-    registry,
+    promotion,
     reporting,
     tuning,
 )
-from tabular_mlops.pipelines.modelling.pipeline import MODEL_FAMILIES
 
 
 def register_pipelines() -> dict[str, Pipeline]:
@@ -26,7 +27,7 @@ def register_pipelines() -> dict[str, Pipeline]:
         "data_processing": data_processing.create_pipeline(),
         "modelling": modelling.create_pipeline(),
         "reporting": reporting.create_pipeline(),
-        "registry": registry.create_pipeline(),
+        "promotion": promotion.create_pipeline(),
     }
     train = sum(stages.values(), Pipeline([]))
     # One model family, not registered: e.g. `kedro run --pipelines=train_linear`.
@@ -42,6 +43,6 @@ def register_pipelines() -> dict[str, Pipeline]:
         "__default__": train,
         **single_family,
         "tune": stages["data_processing"] + tuning.create_pipeline(),
-        "gate": registry.create_gate_pipeline(),
+        "gate": promotion.create_gate_pipeline(),
         "inference": inference.create_pipeline(),
     }

@@ -2,20 +2,18 @@
 
 import os
 import warnings
-from pathlib import Path
 
-from kedro.utils import find_kedro_project
 from omegaconf.resolvers import oc
 
-from tabular_mlops.hooks import (
-    BatchedMlflowHook,
-    CloseMlflowRunHook,
-    InputValidationHook,
-    RunTagsHook,
-    TrainingSummaryHook,
-    TuningTrialRunsHook,
-)
-from tabular_mlops.node_cache import ForgetRerunNodesHook
+from tabular_mlops.parameters import ParameterValidationHook
+from tabular_mlops.project_paths import project_root
+from tabular_mlops.skip_unchanged.hooks import ForgetRerunNodesHook
+from tabular_mlops.tracking.mlflow_hook import BatchedMlflowHook
+from tabular_mlops.tracking.run_lifecycle import CloseMlflowRunHook
+from tabular_mlops.tracking.run_tags import RunTagsHook
+from tabular_mlops.tracking.store import TrackingStoreCheckHook
+from tabular_mlops.tracking.summary import TrainingSummaryHook
+from tabular_mlops.tracking.tuning_trials import TuningTrialRunsHook
 
 # MLflow's anonymous usage reporting must never reach out from a run.
 os.environ.setdefault("MLFLOW_DISABLE_TELEMETRY", "true")
@@ -28,16 +26,11 @@ warnings.filterwarnings("ignore", message="One or more dataset names contain '.'
 warnings.filterwarnings("ignore", message=".*Add type hints to the `predict` method")
 
 
-def project_root() -> str:
-    """The Kedro project around the working directory, for absolute paths in config
-    (e.g. the SQLite tracking database) whatever folder a command runs from."""
-    return (find_kedro_project(Path.cwd()) or Path.cwd()).resolve().as_posix()
-
-
 HOOKS = (
     RunTagsHook(),
     CloseMlflowRunHook(),
-    InputValidationHook(),
+    ParameterValidationHook(),
+    TrackingStoreCheckHook(),
     TuningTrialRunsHook(),
     TrainingSummaryHook(),
     ForgetRerunNodesHook(),
@@ -50,11 +43,11 @@ CONFIG_LOADER_ARGS = {
     "base_env": "base",
     "default_run_env": "local",
     "custom_resolvers": {
-        "project_root": project_root,
+        "project_root": lambda: project_root().as_posix(),
         "oc.env": oc.env,  # environment variables in any config, e.g. conf/ci
     },
     "config_patterns": {
-        # kedro-mlflow's pattern, declared here too: InputValidationHook reads mlflow.yml
+        # kedro-mlflow's pattern, declared here too: TrackingStoreCheckHook reads mlflow.yml
         # before kedro-mlflow's own hook adds it.
         "mlflow": ["mlflow*", "mlflow*/**", "**/mlflow*"],
         # A developer's secrets live in conf/local/credentials.yml whatever the --env
@@ -62,6 +55,6 @@ CONFIG_LOADER_ARGS = {
         # committed folder.
         "credentials": ["../local/credentials*", "../local/credentials*/**"],
     },
-    # conf/<env>/mlflow.yml holds only what differs from conf/base/mlflow.yml.
-    "merge_strategy": {"mlflow": "soft"},
+    # conf/<env>/ holds only the keys that differ from conf/base/, at any depth.
+    "merge_strategy": {"mlflow": "soft", "parameters": "soft"},
 }

@@ -4,9 +4,9 @@ import pandas as pd
 import pytest
 from kedro.io import DatasetError
 
+from tabular_mlops.core.errors import InputError, find_input_error
+from tabular_mlops.core.sources import BUNDLED_DATASETS
 from tabular_mlops.datasets import TabularSourceDataset
-from tabular_mlops.datasets.tabular_source_dataset import BUNDLED_DATASETS
-from tabular_mlops.errors import InputError, find_input_error
 
 
 @pytest.mark.parametrize("name", sorted(BUNDLED_DATASETS))

@@ -1,21 +1,5 @@
-"""Project-specific Kedro datasets."""
+"""Project-specific Kedro datasets (MLflow datasets live in ``tracking.datasets``)."""
 
-from tabular_mlops.datasets.mlflow_metrics_batch_dataset import (
-    MlflowMetricsBatchDataset,
-)
-from tabular_mlops.datasets.mlflow_model_with_example_dataset import (
-    MlflowModelWithExampleDataset,
-)
-from tabular_mlops.datasets.mlflow_registered_model_dataset import (
-    MlflowRegisteredModelDataset,
-    RegisteredModel,
-)
 from tabular_mlops.datasets.tabular_source_dataset import TabularSourceDataset
 
-__all__ = [
-    "MlflowMetricsBatchDataset",
-    "MlflowModelWithExampleDataset",
-    "MlflowRegisteredModelDataset",
-    "RegisteredModel",
-    "TabularSourceDataset",
-]
+__all__ = ["TabularSourceDataset"]

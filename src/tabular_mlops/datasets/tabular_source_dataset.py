@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
-from collections.abc import Callable
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -14,36 +13,17 @@ import pandas as pd
 import sklearn
 from kedro.io import AbstractDataset, DatasetError
 from kedro_datasets.pandas import CSVDataset, ParquetDataset
-from sklearn import datasets as sklearn_datasets
-from sklearn.utils import Bunch
 
-from tabular_mlops.errors import InputError
+from tabular_mlops.core.errors import InputError
+from tabular_mlops.core.sources import BUNDLED_DATASETS, load_bundled_dataset
 
 logger = logging.getLogger(__name__)
 
-BUNDLED_DATASETS: dict[str, Callable[..., Bunch]] = {
-    "breast_cancer": sklearn_datasets.load_breast_cancer,
-    "wine": sklearn_datasets.load_wine,
-    "iris": sklearn_datasets.load_iris,
-    "diabetes": sklearn_datasets.load_diabetes,
-}
 FILE_DATASETS: dict[str, type[CSVDataset] | type[ParquetDataset]] = {
     ".csv": CSVDataset,
     ".parquet": ParquetDataset,
     ".pq": ParquetDataset,
 }
-
-
-def load_bundled_dataset(name: str) -> pd.DataFrame:
-    """Load a scikit-learn bundled data set with its target in a ``target`` column.
-
-    Class labels are given their names (e.g. ``malignant``), as a user's table would.
-    """
-    bunch = BUNDLED_DATASETS[name](as_frame=True)
-    table = bunch.frame
-    if "target_names" in bunch:
-        table["target"] = bunch.target_names[table["target"]]
-    return table
 
 
 class TabularSourceDataset(AbstractDataset[None, pd.DataFrame]):

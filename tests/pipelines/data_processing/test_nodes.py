@@ -2,14 +2,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tabular_mlops.errors import InputError
+from tabular_mlops.core.errors import InputError
+from tabular_mlops.core.features import build_features, infer_task
 from tabular_mlops.pipelines.data_processing.nodes import (
     build_feature_spec,
-    build_features,
     build_primary_table,
     clean_table,
-    fingerprint_table,
-    infer_task,
+    describe_source_data,
     ingest_source_table,
     split_train_test,
 )
@@ -94,13 +93,15 @@ def test_min_rows_per_class_follows_split_and_folds():
         ingest(table, split={"test_size": 0.5}, modelling={"cv_folds": 5})
 
 
-def test_fingerprint_changes_with_content_only(mixed_table):
-    same = fingerprint_table(mixed_table.copy())
+def test_source_data_digest_changes_with_content_only(mixed_table):
+    same = describe_source_data(mixed_table.copy(), DATA)
     changed = mixed_table.copy()
     changed.loc[0, "income"] = 1.0
-    assert fingerprint_table(mixed_table) == same
-    assert fingerprint_table(changed)["data.sha256"] != same["data.sha256"]
-    assert same["data.rows"] == str(len(mixed_table))
+    assert describe_source_data(mixed_table, DATA).digest == same.digest
+    assert describe_source_data(changed, DATA).digest != same.digest
+    assert same.name == "customers.csv"
+    assert same.source.to_dict() == {"uri": "customers.csv"}
+    assert list(same.schema.input_names()) == list(mixed_table.columns)
 
 
 def test_clean_table_types_text_columns(intermediate):

@@ -5,10 +5,10 @@ import pandas as pd
 import pytest
 from sklearn.datasets import make_classification, make_regression
 
+from tabular_mlops.core.errors import InputError
+from tabular_mlops.core.estimators import ESTIMATORS
+from tabular_mlops.core.metrics import SCORERS
 from tabular_mlops.pipelines.modelling.nodes import (
-    ESTIMATORS,
-    SCORERS,
-    build_candidate,
     choose_hyperparameters,
     cross_validate_candidate,
     evaluate_candidate,
@@ -41,6 +41,11 @@ def candidate(family):
     return {"family": family, "hyperparameters": HYPERPARAMETERS[family]}
 
 
+def config(family, spec):
+    """The ``candidate_config`` a run of ``spec``'s task uses (untuned)."""
+    return choose_hyperparameters(candidate(family), {}, spec, MODELLING)
+
+
 def with_category(features: np.ndarray, rng) -> pd.DataFrame:
     frame = pd.DataFrame(features, columns=[f"x{i}" for i in range(features.shape[1])])
     frame["colour"] = rng.choice(["red", "blue", None], len(frame)).astype(object)
@@ -71,30 +76,11 @@ def regression_data():
 
 
 @pytest.mark.parametrize("family", sorted(ESTIMATORS))
-@pytest.mark.parametrize(
-    ("task", "kind"),
-    [
-        ("binary", "classification"),
-        ("multiclass", "classification"),
-        ("regression", "regression"),
-    ],
-)
-def test_build_candidate_picks_the_estimator_for_the_task(family, task, kind):
-    model = build_candidate(candidate(family), MODELLING, task)
-    assert isinstance(model.named_steps["estimator"], ESTIMATORS[family][kind])
-
-
-def test_build_candidate_seeds_the_estimator():
-    model = build_candidate(candidate("random_forest"), MODELLING, "binary")
-    assert model.named_steps["estimator"].random_state == 0
-
-
-@pytest.mark.parametrize("family", sorted(ESTIMATORS))
 @pytest.mark.parametrize("data", ["classification_data", "regression_data"])
 def test_candidates_fit_and_score_mixed_columns_with_gaps(family, data, request):
     X, y, spec = request.getfixturevalue(data)
-    model = train_candidate(X, y, spec, candidate(family), MODELLING)
-    cv_scores = cross_validate_candidate(X, y, spec, candidate(family), MODELLING)
+    model = train_candidate(X, y, spec, config(family, spec), MODELLING)
+    cv_scores = cross_validate_candidate(X, y, spec, config(family, spec), MODELLING)
     metrics = evaluate_candidate(model, X, y, spec, cv_scores)
     for metric in SCORERS[spec["task"]]:
         assert np.isfinite(metrics[f"cv_{metric}"])
@@ -104,23 +90,25 @@ def test_candidates_fit_and_score_mixed_columns_with_gaps(family, data, request)
 
 def test_unseen_category_at_prediction_is_ignored(classification_data):
     X, y, spec = classification_data
-    model = train_candidate(X, y, spec, candidate("linear"), MODELLING)
+    model = train_candidate(X, y, spec, config("linear", spec), MODELLING)
     unseen = X.head(3).assign(colour="ultraviolet")
     assert len(model.predict(unseen)) == 3
 
 
 def test_error_metrics_are_positive(regression_data):
     X, y, spec = regression_data
-    cv_scores = cross_validate_candidate(X, y, spec, candidate("linear"), MODELLING)
+    cv_scores = cross_validate_candidate(X, y, spec, config("linear", spec), MODELLING)
     assert cv_scores["cv_rmse"] > 0 and cv_scores["cv_mae"] > 0
     assert cv_scores["cv_r2"] > 0.9
 
 
 def test_cross_validation_is_reproducible(classification_data):
     X, y, spec = classification_data
-    first = cross_validate_candidate(X, y, spec, candidate("random_forest"), MODELLING)
+    first = cross_validate_candidate(
+        X, y, spec, config("random_forest", spec), MODELLING
+    )
     assert (
-        cross_validate_candidate(X, y, spec, candidate("random_forest"), MODELLING)
+        cross_validate_candidate(X, y, spec, config("random_forest", spec), MODELLING)
         == first
     )
 
@@ -163,7 +151,7 @@ def test_configured_hyperparameters_are_kept_unless_tuned_ones_are_asked_for():
     chosen = choose_hyperparameters(
         candidate("linear"), TUNED, {"task": "binary"}, MODELLING
     )
-    assert chosen == candidate("linear")
+    assert chosen == {"family": "linear", "hyperparameters": {"max_iter": 500}}
 
 
 def test_tuned_hyperparameters_replace_the_configured_ones_for_the_task():
@@ -171,8 +159,10 @@ def test_tuned_hyperparameters_replace_the_configured_ones_for_the_task():
     chosen = choose_hyperparameters(
         candidate("linear"), TUNED, {"task": "binary"}, modelling
     )
-    assert chosen["hyperparameters"]["classification"] == {"C": 0.1, "max_iter": 500}
-    assert chosen["hyperparameters"]["regression"] == {}
+    assert chosen == {
+        "family": "linear",
+        "hyperparameters": {"C": 0.1, "max_iter": 500},
+    }
 
 
 @pytest.mark.parametrize(
@@ -180,14 +170,14 @@ def test_tuned_hyperparameters_replace_the_configured_ones_for_the_task():
 )
 def test_asking_for_tuned_hyperparameters_that_do_not_exist_fails(family, task):
     modelling = MODELLING | {"use_tuned_hyperparameters": True}
-    with pytest.raises(ValueError, match="kedro run --pipeline=tune"):
+    with pytest.raises(InputError, match="kedro run --pipelines=tune"):
         choose_hyperparameters(candidate(family), TUNED, {"task": task}, modelling)
 
 
 def test_cross_validation_logs_each_fold_as_it_ends(classification_data, caplog):
     X, y, spec = classification_data
     with caplog.at_level(logging.INFO):
-        scores = cross_validate_candidate(X, y, spec, candidate("linear"), MODELLING)
+        scores = cross_validate_candidate(X, y, spec, config("linear", spec), MODELLING)
     folds = [m for m in caplog.messages if m.startswith("linear: CV fold")]
     assert [m.split(",")[0] for m in folds] == [
         f"linear: CV fold {fold}/3" for fold in (1, 2, 3)

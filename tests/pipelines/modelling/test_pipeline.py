@@ -5,8 +5,8 @@ from kedro.runner import SequentialRunner
 from kedro_datasets.pandas import CSVDataset
 from sklearn.datasets import make_classification
 
+from tabular_mlops.core.estimators import MODEL_FAMILIES
 from tabular_mlops.pipelines.modelling import create_pipeline
-from tabular_mlops.pipelines.modelling.pipeline import MODEL_FAMILIES
 
 from .test_nodes import HYPERPARAMETERS, MODELLING
 

@@ -4,10 +4,9 @@ import pandas as pd
 import pytest
 from sklearn.datasets import make_classification
 
-from tabular_mlops.pipelines.tuning.nodes import (
-    suggest_hyperparameters,
-    tune_candidate,
-)
+from tabular_mlops.core.errors import InputError
+from tabular_mlops.core.tuning import suggest_hyperparameters
+from tabular_mlops.pipelines.tuning.nodes import tune_candidate
 
 from ..modelling.test_nodes import MODELLING, candidate
 
@@ -86,7 +85,7 @@ def test_same_seed_and_budget_give_the_same_search(data):
 
 
 def test_a_search_without_budget_is_refused(data):
-    with pytest.raises(ValueError, match="no budget"):
+    with pytest.raises(InputError, match="no budget"):
         tune(data, n_trials=None, timeout=None)
 
 

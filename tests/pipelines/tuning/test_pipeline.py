@@ -4,7 +4,7 @@ from kedro.io import DataCatalog, MemoryDataset
 from kedro.runner import SequentialRunner
 from sklearn.datasets import make_classification
 
-from tabular_mlops.pipelines.modelling.pipeline import MODEL_FAMILIES
+from tabular_mlops.core.estimators import MODEL_FAMILIES
 from tabular_mlops.pipelines.tuning import create_pipeline
 
 from ..modelling.test_nodes import MODELLING, candidate

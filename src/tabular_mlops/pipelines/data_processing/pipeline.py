@@ -6,7 +6,7 @@ from .nodes import (
     build_feature_spec,
     build_primary_table,
     clean_table,
-    fingerprint_table,
+    describe_source_data,
     ingest_source_table,
     split_train_test,
 )
@@ -27,10 +27,10 @@ def create_pipeline(**kwargs) -> Pipeline:
                 name="ingest_source_table",
             ),
             Node(
-                func=fingerprint_table,
-                inputs="raw_table",
-                outputs="data_fingerprint",
-                name="fingerprint_table",
+                func=describe_source_data,
+                inputs=["raw_table", "params:data"],
+                outputs="source_data_input",
+                name="describe_source_data",
             ),
             Node(
                 func=clean_table,

@@ -6,7 +6,8 @@ import logging
 
 import pandas as pd
 
-from tabular_mlops.registered_model import RegisteredModel
+from tabular_mlops.core.errors import InputError
+from tabular_mlops.core.model import RegisteredModel
 
 logger = logging.getLogger(__name__)
 
@@ -19,9 +20,10 @@ def predict(
     MLflow checks the table against the model's signature (the training schema) first.
     """
     if scoring_model is None:
-        raise ValueError(
+        raise InputError(
             "No registered model matches inference.alias / inference.version: run "
-            "`kedro run --pipeline=train` first."
+            "`kedro run --pipelines=train` first, or name an alias or version that "
+            "exists."
         )
     predictions = scoring_model.model.predict(scoring_table)
     predictions["model_version"] = scoring_model.version

@@ -4,6 +4,8 @@ from collections.abc import Iterable
 
 from kedro.pipeline import Node, Pipeline
 
+from tabular_mlops.core.estimators import MODEL_FAMILIES
+
 from .nodes import (
     choose_hyperparameters,
     cross_validate_candidate,
@@ -12,9 +14,6 @@ from .nodes import (
     select_champion,
     train_candidate,
 )
-
-MODEL_FAMILIES = ("linear", "random_forest", "hist_gradient_boosting")
-"""Namespaces, one per candidate; each has a parameter block of the same name."""
 
 SHARED_INPUTS = {
     "X_train",
@@ -27,12 +26,13 @@ SHARED_INPUTS = {
 
 
 def create_candidate_pipeline() -> Pipeline:
-    """Fit, cross-validate and score one candidate given by ``params:candidate``."""
+    """Fit, cross-validate and score the candidate that ``params:candidate``
+    configures (``candidate_config``: the hyper-parameters this run uses)."""
     training_inputs = [
         "X_train",
         "y_train",
         "feature_spec",
-        "candidate",
+        "candidate_config",
         "params:modelling",
     ]
     return Pipeline(
@@ -45,7 +45,7 @@ def create_candidate_pipeline() -> Pipeline:
                     "feature_spec",
                     "params:modelling",
                 ],
-                outputs="candidate",
+                outputs="candidate_config",
                 name="choose_hyperparameters",
             ),
             Node(

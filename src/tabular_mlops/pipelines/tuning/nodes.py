@@ -1,165 +1,62 @@
-"""Nodes that search a model family's hyper-parameters with Optuna."""
+"""Nodes that search a model family's hyper-parameters; the search is in ``core``."""
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
-import optuna
 import pandas as pd
-from optuna.samplers import TPESampler
-from optuna.study import MaxTrialsCallback
-from optuna.trial import FrozenTrial, Trial
 
-from tabular_mlops.pipelines.modelling.nodes import (
-    LOWER_IS_BETTER,
-    build_candidate,
-    champion_metric,
-    cross_validation_scores,
-    task_kind,
-)
-
-logger = logging.getLogger(__name__)
-
-# Optuna's own line per trial would repeat ours (below) without the family's name.
-optuna.logging.set_verbosity(optuna.logging.WARNING)
-
-SUGGESTERS = {
-    "float": "suggest_float",
-    "int": "suggest_int",
-    "categorical": "suggest_categorical",
-}
-"""Search space ``type`` -> the ``optuna.trial.Trial`` method that samples it."""
-
-
-def suggest_hyperparameters(
-    trial: Trial, search_space: dict[str, dict[str, Any]]
-) -> dict[str, Any]:
-    """One value per hyper-parameter, each ``{type, ...}`` passed to Optuna's
-    ``suggest_<type>`` (e.g. ``low``, ``high``, ``log``, ``step`` or ``choices``)."""
-    suggested = {}
-    for name, distribution in search_space.items():
-        arguments = {key: value for key, value in distribution.items() if key != "type"}
-        suggest = getattr(trial, SUGGESTERS[distribution["type"]])
-        suggested[name] = suggest(name, **arguments)
-    return suggested
-
-
-def _create_study(family: str, metric: str, tuning: dict[str, Any]) -> optuna.Study:
-    """The family's study: new in memory, or shared through ``tuning.storage``."""
-    return optuna.create_study(
-        study_name=f"{tuning['study_name']}.{family}",
-        storage=tuning["storage"],
-        direction="minimize" if metric in LOWER_IS_BETTER else "maximize",
-        load_if_exists=True,
-    )
-
-
-def _trials_table(trials: list[FrozenTrial], metric: str) -> pd.DataFrame:
-    """One row per trial in MLflow's naming: ``params.<name>``, ``metrics.<name>``.
-
-    Values keep their Python type (``None`` stays ``None``, not NaN).
-    """
-    return pd.DataFrame(
-        [
-            {
-                "number": trial.number,
-                **{f"params.{name}": value for name, value in trial.params.items()},
-                f"metrics.cv_{metric}": trial.value,
-                "metrics.duration_s": trial.duration.total_seconds(),  # type: ignore[union-attr]  # finished
-            }
-            for trial in trials
-        ],
-        dtype=object,
-    )
+from tabular_mlops.core import estimators, metrics, tuning
+from tabular_mlops.core.features import FeatureSpec, task_kind
 
 
 def tune_candidate(
     X_train: pd.DataFrame,
     y_train: pd.DataFrame,
-    feature_spec: dict[str, Any],
+    feature_spec: FeatureSpec,
     candidate: dict[str, Any],
     search_space: dict[str, dict[str, dict[str, Any]]],
     modelling: dict[str, Any],
-    tuning: dict[str, Any],
+    tuning_params: dict[str, Any],
 ) -> tuple[dict[str, Any], pd.DataFrame]:
     """Search the family's space for the best cross-validated champion metric.
 
-    The budget is ``tuning.n_trials`` trials in the whole study (all workers sharing
-    ``tuning.storage`` together) and/or ``tuning.timeout`` seconds for this worker.
     Returns the study's best hyper-parameters and a table of this worker's trials.
     """
     family, task = candidate["family"], feature_spec["task"]
-    kind, metric = task_kind(task), champion_metric(modelling, task)
-    n_trials, timeout = tuning["n_trials"], tuning["timeout"]
-    if n_trials is None and timeout is None:
-        raise ValueError("Set tuning.n_trials and/or tuning.timeout: no budget.")
+    kind = task_kind(task)
+    metric = metrics.champion_metric(modelling["champion_metric"], task)
     configured = candidate["hyperparameters"][kind]
-    study = _create_study(family, metric, tuning)
-    # A worker that joins a study seeds its sampler past the trials already run, so it
-    # does not replay them; a new study gets exactly tuning.seed, hence reproducible.
-    study.sampler = TPESampler(seed=tuning["seed"] + len(study.trials))
-    remaining = None if n_trials is None else n_trials - len(study.trials)
-    own_trials: list[FrozenTrial] = []
+    y = y_train[feature_spec["target"]]
 
-    def objective(trial: Trial) -> float:
-        hyperparameters = configured | suggest_hyperparameters(
-            trial, search_space[kind]
-        )
-        model = build_candidate(
-            {"family": family, "hyperparameters": {kind: hyperparameters}},
-            modelling,
+    def objective(suggested: dict[str, Any]) -> float:
+        model = estimators.build_candidate(
+            family,
+            configured | suggested,
             task,
+            random_state=modelling["random_state"],
+            min_category_frequency=modelling["preprocessing"]["min_category_frequency"],
         )
-        scores = cross_validation_scores(
-            model, X_train, y_train, feature_spec, modelling
+        scores = metrics.cross_validation_scores(
+            model,
+            X_train,
+            y,
+            task,
+            cv_folds=modelling["cv_folds"],
+            random_state=modelling["random_state"],
         )
         return scores[f"cv_{metric}"]
 
-    def log_trial(study: optuna.Study, trial: FrozenTrial) -> None:
-        own_trials.append(trial)
-        logger.info(
-            "%s trial %d: cv_%s=%.4f in %.1f s (best %.4f, trial %d) %s",
-            family,
-            trial.number,
-            metric,
-            trial.value,
-            trial.duration.total_seconds(),  # type: ignore[union-attr]  # finished
-            study.best_value,
-            study.best_trial.number,
-            trial.params,
-        )
-
-    if remaining is None or remaining > 0:
-        callbacks = [log_trial]
-        if n_trials is not None:
-            callbacks.append(MaxTrialsCallback(n_trials, states=None))
-        study.optimize(
-            objective,
-            n_trials=remaining,
-            timeout=timeout,
-            n_jobs=tuning["n_jobs"],
-            callbacks=callbacks,
-        )
-    else:
-        logger.info("%s: the study already has %d trials.", family, len(study.trials))
-    best = study.best_trial
-    logger.info(
-        "%s: best cv_%s=%.4f at trial %d of %d: %s",
-        family,
-        metric,
-        best.value,
-        best.number,
-        len(study.trials),
-        best.params,
+    best, trials, own_trials = tuning.search(
+        family, metric, objective, search_space[kind], tuning_params
     )
     tuned = {
         "task": task,
         f"cv_{metric}": best.value,
-        "trials": len(study.trials),
+        "trials": trials,
         "hyperparameters": {kind: configured | best.params},
     }
-    return tuned, _trials_table(own_trials, metric)
+    return tuned, tuning.trials_table(own_trials, metric)
 
 
 def collect_tuned_hyperparameters(

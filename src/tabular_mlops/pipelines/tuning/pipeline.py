@@ -2,7 +2,7 @@
 
 from kedro.pipeline import Node, Pipeline
 
-from tabular_mlops.pipelines.modelling.pipeline import MODEL_FAMILIES
+from tabular_mlops.core.estimators import MODEL_FAMILIES
 
 from .nodes import collect_tuned_hyperparameters, tune_candidate
 

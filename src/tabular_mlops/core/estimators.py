@@ -1,0 +1,111 @@
+"""Model families: the registry of estimators, and candidate pipelines built from it."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from sklearn.base import BaseEstimator
+from sklearn.compose import ColumnTransformer, make_column_selector
+from sklearn.ensemble import (
+    HistGradientBoostingClassifier,
+    HistGradientBoostingRegressor,
+    RandomForestClassifier,
+    RandomForestRegressor,
+)
+from sklearn.impute import SimpleImputer
+from sklearn.linear_model import LogisticRegression, Ridge
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import OneHotEncoder, StandardScaler
+
+from tabular_mlops.core.errors import InputError
+from tabular_mlops.core.features import task_kind
+
+logger = logging.getLogger(__name__)
+
+ESTIMATORS: dict[str, dict[str, type[BaseEstimator]]] = {
+    "linear": {"classification": LogisticRegression, "regression": Ridge},
+    "random_forest": {
+        "classification": RandomForestClassifier,
+        "regression": RandomForestRegressor,
+    },
+    "hist_gradient_boosting": {
+        "classification": HistGradientBoostingClassifier,
+        "regression": HistGradientBoostingRegressor,
+    },
+}
+"""The one registry of model families: the estimator used for each kind of task.
+A family also needs a parameter block of its name (``parameters_modelling.yml``) and
+a search space (``parameters_tuning.yml``); parameter validation checks both."""
+
+MODEL_FAMILIES = tuple(ESTIMATORS)
+"""Family names: the namespaces of the modelling and tuning pipelines."""
+
+
+def build_preprocessor(min_category_frequency: int) -> ColumnTransformer:
+    """Impute and scale numeric columns; impute and one-hot encode the others."""
+    numeric = Pipeline(
+        [("impute", SimpleImputer(strategy="median")), ("scale", StandardScaler())]
+    )
+    categorical = Pipeline(
+        [
+            ("impute", SimpleImputer(strategy="constant", fill_value="missing")),
+            (
+                "encode",
+                OneHotEncoder(
+                    handle_unknown="infrequent_if_exist",
+                    min_frequency=min_category_frequency,
+                    sparse_output=False,
+                ),
+            ),
+        ]
+    )
+    return ColumnTransformer(
+        [
+            ("numeric", numeric, make_column_selector(dtype_include="number")),
+            ("categorical", categorical, make_column_selector(dtype_exclude="number")),
+        ],
+        verbose_feature_names_out=False,
+    )
+
+
+def build_candidate(
+    family: str,
+    hyperparameters: dict[str, Any],
+    task: str,
+    random_state: int,
+    min_category_frequency: int,
+) -> Pipeline:
+    """An unfitted preprocessing + estimator pipeline of ``family`` for ``task``."""
+    estimator = ESTIMATORS[family][task_kind(task)](**hyperparameters)
+    if "random_state" in estimator.get_params():
+        estimator.set_params(random_state=random_state)
+    return Pipeline(
+        [
+            ("preprocess", build_preprocessor(min_category_frequency)),
+            ("estimator", estimator),
+        ]
+    )
+
+
+def choose_hyperparameters(
+    family: str,
+    configured: dict[str, Any],
+    tuned_by_family: dict[str, dict[str, Any]],
+    task: str,
+    use_tuned: bool,
+) -> dict[str, Any]:
+    """The family's configured hyper-parameters for ``task`` or, with ``use_tuned``,
+    those the ``tune`` pipeline found for this kind of task on top of them."""
+    kind = task_kind(task)
+    if not use_tuned:
+        return configured
+    tuned = tuned_by_family.get(family, {}).get("hyperparameters", {})
+    if kind not in tuned:
+        raise InputError(
+            f"No tuned {kind} hyper-parameters for '{family}': run "
+            "`kedro run --pipelines=tune` first, or set "
+            "modelling.use_tuned_hyperparameters=false."
+        )
+    logger.info("%s: using the tuned hyper-parameters %s", family, tuned[kind])
+    return configured | tuned[kind]

@@ -1,0 +1,139 @@
+"""Metrics: what each task reports, which way is better, cross-validation and ranking."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+
+import pandas as pd
+from sklearn.base import BaseEstimator, clone
+from sklearn.metrics import check_scoring
+from sklearn.model_selection import KFold, StratifiedKFold
+
+from tabular_mlops.core.features import task_kind
+
+logger = logging.getLogger(__name__)
+
+SCORERS: dict[str, dict[str, str]] = {
+    "binary": {
+        "accuracy": "accuracy",
+        "balanced_accuracy": "balanced_accuracy",
+        "f1_macro": "f1_macro",
+        "roc_auc": "roc_auc",
+        "log_loss": "neg_log_loss",
+    },
+    "multiclass": {
+        "accuracy": "accuracy",
+        "balanced_accuracy": "balanced_accuracy",
+        "f1_macro": "f1_macro",
+        "roc_auc": "roc_auc_ovr",
+        "log_loss": "neg_log_loss",
+    },
+    "regression": {
+        "rmse": "neg_root_mean_squared_error",
+        "mae": "neg_mean_absolute_error",
+        "r2": "r2",
+    },
+}
+"""Reported metrics per task, as scikit-learn scorer names."""
+
+LOWER_IS_BETTER = frozenset({"log_loss", "rmse", "mae"})
+
+
+def champion_metric(champion_metrics: Mapping[str, str], task: str) -> str:
+    """The metric that ranks candidates for ``task``, from the configured metric per
+    kind of task (``modelling.champion_metric``)."""
+    return champion_metrics[task_kind(task)]
+
+
+def improvement(metric: str, new: float, old: float) -> float:
+    """How much better ``new`` is than ``old`` on ``metric`` (negative: worse)."""
+    return old - new if metric in LOWER_IS_BETTER else new - old
+
+
+def score_model(
+    model: BaseEstimator, X: pd.DataFrame, y: pd.Series, task: str
+) -> dict[str, float]:
+    """Each of the task's metrics for ``model`` on one labelled table; each kind of
+    prediction (labels, probabilities) is made once and shared by the metrics."""
+    scorers = SCORERS[task]
+    values = check_scoring(model, scoring=scorers)(model, X, y)
+    return {
+        metric: float(-values[metric] if scorer.startswith("neg_") else values[metric])
+        for metric, scorer in scorers.items()
+    }
+
+
+def cross_validation_scores(
+    model: BaseEstimator,
+    X: pd.DataFrame,
+    y: pd.Series,
+    task: str,
+    cv_folds: int,
+    random_state: int,
+    progress: tuple[str, str] | None = None,
+) -> dict[str, float]:
+    """Mean and spread of each metric over seeded k-fold CV of ``model``.
+
+    With ``progress`` (the model's name and a metric), each fold logs that metric
+    when it is done, so long runs show progress.
+    """
+    folds = (KFold if task == "regression" else StratifiedKFold)(
+        n_splits=cv_folds, shuffle=True, random_state=random_state
+    )
+    fold_scores = []
+    for fold, (fit_rows, score_rows) in enumerate(folds.split(X, y), 1):
+        fitted = clone(model).fit(X.iloc[fit_rows], y.iloc[fit_rows])
+        fold_scores.append(
+            score_model(fitted, X.iloc[score_rows], y.iloc[score_rows], task)
+        )
+        if progress:
+            name, metric = progress
+            logger.info(
+                "%s: CV fold %d/%d, %s=%.4f",
+                name,
+                fold,
+                cv_folds,
+                metric,
+                fold_scores[-1][metric],
+            )
+    scores = {}
+    for name, values in pd.DataFrame(fold_scores).items():
+        scores[f"cv_{name}"] = float(values.mean())
+        scores[f"cv_{name}_std"] = float(values.std(ddof=0))
+    return scores
+
+
+def predict_with_probabilities(
+    model: BaseEstimator, X: pd.DataFrame, task: str
+) -> pd.DataFrame:
+    """The predicted target per row and, for classification, ``proba_<class>``."""
+    predictions = pd.DataFrame({"predicted": model.predict(X)}, index=X.index)
+    if task != "regression":
+        probabilities = model.predict_proba(X)
+        for position, label in enumerate(model.classes_):
+            predictions[f"proba_{label}"] = probabilities[:, position]
+    return predictions
+
+
+def rank_candidates(
+    metrics_by_family: Mapping[str, Mapping[str, float]], metric: str
+) -> pd.DataFrame:
+    """One row per candidate, best first by the cross-validated ``metric``."""
+    comparison = pd.DataFrame.from_dict(dict(metrics_by_family), orient="index")
+    comparison = comparison.rename_axis("family").reset_index()
+    comparison = comparison.sort_values(
+        f"cv_{metric}", ascending=metric in LOWER_IS_BETTER, kind="stable"
+    ).reset_index(drop=True)
+    comparison.insert(1, "rank", range(1, len(comparison) + 1))
+    best = comparison.iloc[0]
+    logger.info(
+        "Champion: %s (cv_%s=%.4f, test_%s=%.4f) among %d candidates.",
+        best["family"],
+        metric,
+        best[f"cv_{metric}"],
+        metric,
+        best[f"test_{metric}"],
+        len(comparison),
+    )
+    return comparison

@@ -1,0 +1,94 @@
+"""Whether a new model replaces the registered champion, and the quality gate."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from tabular_mlops.core.features import FeatureSpec, feature_columns
+from tabular_mlops.core.metrics import improvement
+
+logger = logging.getLogger(__name__)
+
+
+class QualityGateError(Exception):
+    """The last trained model failed the quality gate; the message says why."""
+
+
+def not_comparable_reason(champion: FeatureSpec, new: FeatureSpec) -> str:
+    """Why the champion cannot be scored like the new model, or '' when it can:
+    models compare only on the same target, task, class labels and input columns."""
+    if (champion["target"], champion["task"]) != (new["target"], new["task"]):
+        return (
+            f"the champion predicts '{champion['target']}' ({champion['task']}), "
+            f"the new model '{new['target']}' ({new['task']})"
+        )
+    if champion.get("classes") != new.get("classes"):
+        return (
+            f"the champion's classes are {champion.get('classes')}, "
+            f"the new model's {new.get('classes')}"
+        )
+    old_columns, new_columns = set(feature_columns(champion)), set(feature_columns(new))
+    if old_columns != new_columns:
+        return (
+            "the models read different columns (champion only: "
+            f"{sorted(old_columns - new_columns)}, new only: "
+            f"{sorted(new_columns - old_columns)})"
+        )
+    return ""
+
+
+def decide_promotion(
+    scores: dict[str, Any], model_name: str, margin: float
+) -> dict[str, Any]:
+    """The new model's alias, whether it passes the quality gate, and why.
+
+    It becomes ``champion`` when there is none yet or when it beats the champion on
+    the metric by at least ``margin``, else ``challenger``. It fails the gate when it
+    is worse by more than the margin. A model that cannot be compared with the
+    champion is registered as ``challenger`` with the reason, and fails the gate.
+    """
+    metric, version = scores["metric"], None
+    new, champion = scores["new"], scores["champion"]
+    if scores["not_comparable"]:
+        promoted, passes_gate = False, False
+        reason = (
+            f"cannot be compared with champion v{scores['champion_version']}: "
+            f"{scores['not_comparable']}. Registered as challenger; use another "
+            "registry.model_name for a different model."
+        )
+    elif champion is None:
+        promoted, passes_gate = True, True
+        reason = f"first model of '{model_name}' ({metric}={new:.4f})"
+    else:
+        version = scores["champion_version"]
+        gain = improvement(metric, new, champion)
+        promoted, passes_gate = gain >= margin, gain >= -margin
+        comparison = (
+            f"test {metric} {new:.4f} vs {champion:.4f} of champion v{version} "
+            f"(improvement {gain:+.4f}, margin {margin})"
+        )
+        if promoted:
+            reason = f"beats the champion: {comparison}"
+        elif passes_gate:
+            reason = f"does not beat the champion by the margin: {comparison}"
+        else:
+            reason = f"worse than the champion by more than the margin: {comparison}"
+    decision = {
+        "alias": "champion" if promoted else "challenger",
+        "promoted": promoted,
+        "passes_gate": passes_gate,
+        "reason": reason,
+        **scores,
+    }
+    (logger.info if promoted else logger.warning)(
+        "Registering as %s: %s", decision["alias"], reason
+    )
+    return decision
+
+
+def check_quality_gate(promotion: dict[str, Any]) -> None:
+    """Raise ``QualityGateError`` when the last trained model failed the gate."""
+    if not promotion["passes_gate"]:
+        raise QualityGateError(promotion["reason"])
+    logger.info("Quality gate passed: %s", promotion["reason"])

@@ -1,0 +1,19 @@
+"""Kedro datasets that read from or write to MLflow."""
+
+from tabular_mlops.tracking.datasets.mlflow_input_dataset import MlflowInputDataset
+from tabular_mlops.tracking.datasets.mlflow_metrics_batch_dataset import (
+    MlflowMetricsBatchDataset,
+)
+from tabular_mlops.tracking.datasets.mlflow_model_with_example_dataset import (
+    MlflowModelWithExampleDataset,
+)
+from tabular_mlops.tracking.datasets.mlflow_registered_model_dataset import (
+    MlflowRegisteredModelDataset,
+)
+
+__all__ = [
+    "MlflowInputDataset",
+    "MlflowMetricsBatchDataset",
+    "MlflowModelWithExampleDataset",
+    "MlflowRegisteredModelDataset",
+]

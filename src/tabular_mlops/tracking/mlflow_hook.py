@@ -1,0 +1,36 @@
+"""kedro-mlflow's hook, with a node's parameters logged in one request."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import mlflow
+from kedro.framework.hooks import hook_impl
+from kedro.io import DataCatalog
+from kedro.pipeline.node import Node
+from kedro_mlflow.framework.hooks import MlflowHook
+from mlflow.utils.validation import MAX_PARAM_VAL_LENGTH
+
+
+class BatchedMlflowHook(MlflowHook):
+    """kedro-mlflow's hook, registered in its place (``settings.py``), that logs a
+    node's parameters in one MLflow request where kedro-mlflow sends one per
+    parameter (a database transaction each). Parameters too long for MLflow still
+    follow kedro-mlflow's ``long_params_strategy``."""
+
+    @hook_impl
+    def before_node_run(
+        self, node: Node, catalog: DataCatalog, inputs: dict[str, Any], is_async: bool
+    ) -> None:
+        self._pending_params: dict[str, Any] = {}
+        super().before_node_run(
+            node=node, catalog=catalog, inputs=inputs, is_async=is_async
+        )
+        if self._pending_params:
+            mlflow.log_params(self._pending_params)
+
+    def _log_param(self, name: str, value: Any) -> None:
+        if len(str(value)) <= MAX_PARAM_VAL_LENGTH:
+            self._pending_params[name] = value
+        else:
+            super()._log_param(name, value)

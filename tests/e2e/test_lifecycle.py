@@ -1,0 +1,290 @@
+"""End to end: tune, register behind the champion gate, batch inference, REST serving."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import mlflow
+import pandas as pd
+import pytest
+import requests
+from mlflow import MlflowClient
+
+from tests.conftest import free_port, make_project, run_pipeline
+
+pytestmark = pytest.mark.integration
+
+MODEL = "tabular_mlops"
+SMALL = {  # small models, so that each train run takes seconds
+    "modelling": {"cv_folds": 2, "champion_metric": {"classification": "accuracy"}},
+    "random_forest": {
+        "candidate": {"hyperparameters": {"classification": {"n_estimators": 10}}}
+    },
+    "hist_gradient_boosting": {
+        "candidate": {"hyperparameters": {"classification": {"max_iter": 10}}}
+    },
+    "reporting": {"permutation_repeats": 1},
+}
+WEAK = SMALL | {  # every family crippled: a clearly worse champion
+    "linear": {"candidate": {"hyperparameters": {"classification": {"C": 1e-6}}}},
+    "random_forest": {
+        "candidate": {
+            "hyperparameters": {"classification": {"n_estimators": 1, "max_depth": 1}}
+        }
+    },
+    "hist_gradient_boosting": {
+        "candidate": {
+            "hyperparameters": {
+                "classification": {"max_iter": 1, "learning_rate": 0.01}
+            }
+        }
+    },
+}
+
+
+SMALL_SPACE = {"low": 5, "high": 10, "step": 5}
+TUNE = {
+    "modelling": {"cv_folds": 2},
+    "tuning": {
+        "n_trials": 2,
+        "search_spaces": {
+            "random_forest": {"classification": {"n_estimators": SMALL_SPACE}},
+            "hist_gradient_boosting": {"classification": {"max_iter": SMALL_SPACE}},
+        },
+    },
+}
+TUNED = SMALL | {"modelling": SMALL["modelling"] | {"use_tuned_hyperparameters": True}}
+
+
+def last_promotion(project: Path) -> dict:
+    return json.loads((project / "data/08_reporting/promotion.json").read_text())
+
+
+@pytest.fixture(scope="module")
+def lifecycle(tmp_path_factory):
+    """One project: a small search, then three train runs: weak (the first model),
+    better (with the tuned hyper-parameters), weak again.
+
+    Returns the project and each train run's promotion decision; the gate runs after
+    the second.
+    """
+    project = make_project(tmp_path_factory.mktemp("lifecycle"))
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.chdir(project)
+        run_pipeline(project, "tune", **TUNE)
+        promotions = []
+        for params in (WEAK, TUNED):
+            run_pipeline(project, "train", **params)
+            promotions.append(last_promotion(project))
+        run_pipeline(project, "gate")  # passes: raises QualityGateError otherwise
+        run_pipeline(project, "train", **WEAK)
+        promotions.append(last_promotion(project))
+        mlflow.set_tracking_uri(f"sqlite:///{project}/mlflow.db")
+        yield project, promotions
+
+
+def test_first_model_is_champion_a_better_one_is_promoted_a_worse_one_is_not(
+    lifecycle,
+):
+    _, promotions = lifecycle
+    assert [p["alias"] for p in promotions] == ["champion", "champion", "challenger"]
+    assert [p["passes_gate"] for p in promotions] == [True, True, False]
+    assert promotions[0]["reason"].startswith("first model")
+    assert promotions[1]["new"] > promotions[1]["champion"]
+    assert promotions[2]["reason"].startswith("worse than the champion")
+    client = MlflowClient()
+    assert client.get_registered_model(MODEL).aliases == {
+        "champion": 2,
+        "challenger": 3,
+    }
+    assert (
+        client.get_model_version(MODEL, "3").tags["promotion"]
+        == (promotions[2]["reason"])
+    )
+
+
+def test_gate_exits_non_zero_after_a_model_worse_than_the_champion(lifecycle):
+    project, _ = lifecycle
+    kedro = Path(sys.executable).with_name("kedro")  # `make gate` runs this command
+    gate = subprocess.run(
+        [kedro, "run", "--pipelines=gate"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert gate.returncode == 1
+    assert "QualityGateError" in gate.stdout + gate.stderr
+
+
+def test_inference_scores_like_the_registered_champion(lifecycle):
+    project, _ = lifecycle
+    run_pipeline(project, "inference")
+
+    predictions = pd.read_parquet(project / "data/07_model_output/predictions.parquet")
+    held_out = pd.read_parquet(project / "data/05_model_input/held_out_rows.parquet")
+    champion = mlflow.pyfunc.load_model(f"models:/{MODEL}@champion")
+    pd.testing.assert_frame_equal(
+        predictions.drop(columns="model_version"), champion.predict(held_out)
+    )
+    assert set(predictions["model_version"]) == {"2"}
+    assert {"predicted", "proba_benign", "proba_malignant"} <= set(predictions)
+
+
+def test_inference_of_a_csv_file_with_another_alias(lifecycle):
+    project, _ = lifecycle
+    held_out = pd.read_parquet(project / "data/05_model_input/held_out_rows.parquet")
+    held_out.head(7).to_csv(project / "new_rows.csv", index=False)
+    run_pipeline(
+        project,
+        "inference",
+        inference={"filepath": "new_rows.csv", "alias": "challenger"},
+    )
+    predictions = pd.read_parquet(project / "data/07_model_output/predictions.parquet")
+    assert len(predictions) == 7
+    assert set(predictions["model_version"]) == {"3"}
+
+
+def test_inference_with_a_version_number_uses_that_version(lifecycle):
+    project, _ = lifecycle
+    run_pipeline(project, "inference", inference={"version": 1})
+    predictions = pd.read_parquet(project / "data/07_model_output/predictions.parquet")
+    assert set(predictions["model_version"]) == {"1"}
+
+
+def test_inference_refuses_a_table_without_the_training_columns(lifecycle):
+    project, _ = lifecycle
+    held_out = pd.read_parquet(project / "data/05_model_input/held_out_rows.parquet")
+    held_out.drop(columns="mean radius").to_csv(project / "bad.csv", index=False)
+    with pytest.raises(Exception, match="mean radius"):
+        run_pipeline(project, "inference", inference={"filepath": "bad.csv"})
+
+
+@pytest.fixture
+def rest_server(lifecycle):
+    """``mlflow models serve`` of the champion on a free loopback port; stopped after."""
+    project, _ = lifecycle
+    port = free_port()
+    bin_dir = Path(sys.executable).parent
+    environment = os.environ | {
+        "MLFLOW_TRACKING_URI": f"sqlite:///{project}/mlflow.db",
+        "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",  # for its uvicorn
+    }
+    server = subprocess.Popen(
+        [
+            bin_dir / "mlflow",
+            "models",
+            "serve",
+            "-m",
+            f"models:/{MODEL}@champion",
+            "--env-manager",
+            "local",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
+        cwd=project,
+        env=environment,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,  # its own process group: uvicorn is a child
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            assert server.poll() is None, "the server stopped"
+            assert time.monotonic() < deadline, "the server did not start"
+            try:
+                if requests.get(f"{url}/ping", timeout=1).status_code == 200:
+                    break
+            except requests.ConnectionError:
+                time.sleep(0.5)
+        yield url
+    finally:
+        os.killpg(server.pid, 15)
+        server.wait(timeout=30)
+
+
+def test_rest_server_answers_good_rows_and_rejects_a_bad_one(lifecycle, rest_server):
+    project, _ = lifecycle
+    rows = pd.read_parquet(project / "data/05_model_input/held_out_rows.parquet")
+    rows = rows.head(3)
+    expected = mlflow.pyfunc.load_model(f"models:/{MODEL}@champion").predict(rows)
+
+    split = requests.post(
+        f"{rest_server}/invocations",
+        json={"dataframe_split": json.loads(rows.to_json(orient="split", index=False))},
+        timeout=30,
+    )
+    records = requests.post(
+        f"{rest_server}/invocations",
+        json={"dataframe_records": rows.to_dict(orient="records")},
+        timeout=30,
+    )
+    for answer in (split, records):
+        assert answer.status_code == 200
+        predictions = pd.DataFrame(answer.json()["predictions"])
+        pd.testing.assert_frame_equal(predictions, expected.reset_index(drop=True))
+
+    bad_row = rows.head(1).astype(object)
+    bad_row["mean radius"] = "twelve"
+    bad = requests.post(
+        f"{rest_server}/invocations",
+        json={"dataframe_records": bad_row.to_dict(orient="records")},
+        timeout=30,
+    )
+    assert bad.status_code == 400
+    assert "mean radius" in bad.json()["message"]
+
+
+def test_tune_logs_each_trial_as_a_nested_run(lifecycle):
+    (tune,) = mlflow.search_runs(
+        experiment_names=["tabular_mlops"],
+        filter_string="attributes.run_name = 'tune'",
+        output_format="list",
+    )
+    trials = mlflow.search_runs(
+        experiment_names=["tabular_mlops"],
+        filter_string=f"tags.mlflow.parentRunId = '{tune.info.run_id}'",
+        output_format="list",
+    )
+    assert len(trials) == 2 * 3  # n_trials per family
+    forest = [t for t in trials if t.data.tags["family"] == "random_forest"]
+    assert {"n_estimators", "max_depth", "max_features"} <= set(forest[0].data.params)
+    assert "cv_roc_auc" in forest[0].data.metrics
+
+
+def test_train_uses_the_tuned_hyperparameters_when_asked(lifecycle):
+    project, _ = lifecycle
+    tuned = json.loads(
+        (
+            project / "data/06_models/tuned_hyperparameters/random_forest.json"
+        ).read_text()
+    )["hyperparameters"]["classification"]
+    assert tuned["n_estimators"] in (5, 10)
+    train_runs = mlflow.search_runs(
+        experiment_names=["tabular_mlops"],
+        filter_string="attributes.run_name = 'train'",
+        order_by=["attributes.start_time ASC"],
+        output_format="list",
+    )
+    client = MlflowClient()
+    used = [
+        json.loads(
+            Path(
+                client.download_artifacts(
+                    run.info.run_id, "candidates/random_forest_config.json"
+                )
+            ).read_text()
+        )["hyperparameters"]
+        for run in train_runs
+    ]
+    assert used[1] == tuned  # the run with modelling.use_tuned_hyperparameters=true
+    assert used[0]["n_estimators"] == 1 and used[2]["n_estimators"] == 1

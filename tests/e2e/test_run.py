@@ -1,0 +1,186 @@
+"""End to end: ``kedro run --pipelines=train`` through a KedroSession, tracked in MLflow."""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+import mlflow
+import pandas as pd
+import pytest
+from mlflow import MlflowClient
+
+from tests.conftest import QUICK_TRAINING, source_data, trained_copy
+
+pytestmark = pytest.mark.integration
+
+
+def only_run(project_path: Path) -> mlflow.entities.Run:
+    """The single MLflow run of the temporary project."""
+    mlflow.set_tracking_uri(f"sqlite:///{project_path}/mlflow.db")
+    (run,) = mlflow.search_runs(
+        experiment_names=["tabular_mlops"], output_format="list"
+    )
+    return run
+
+
+@pytest.fixture(scope="module")
+def default_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A project that has run ``train`` once with the default configuration, for the
+    tests that read its outputs."""
+    return trained_copy(tmp_path_factory.mktemp("default_train"))
+
+
+@pytest.fixture
+def default_run(default_project):
+    return only_run(default_project)
+
+
+def test_train_writes_every_layer(default_run, default_project):
+    data = default_project / "data"
+    expected = [
+        "01_raw/raw_table.parquet",
+        "02_intermediate/intermediate_table.parquet",
+        "03_primary/primary_table.parquet",
+        "04_feature/feature_spec.json",
+        "05_model_input/X_train.parquet",
+        "05_model_input/y_test.parquet",
+        "06_models/candidates/random_forest.pkl",
+        "07_model_output/test_predictions.parquet",
+        "08_reporting/candidate_comparison.csv",
+        "08_reporting/error_plot.png",
+        "08_reporting/fit_plot.json",
+        "08_reporting/feature_importance_plot.png",
+    ]
+    for path in expected:
+        assert (data / path).exists(), path
+    (champion_version,) = (data / "06_models/champion_model.pkl").iterdir()
+    assert (champion_version / "champion_model.pkl").exists()
+
+
+def test_mlflow_run_holds_params_metrics_tags_model_and_artifacts(
+    default_run, default_project
+):
+    run = default_run
+    assert run.info.status == "FINISHED"
+    assert run.info.run_name == "train"
+    assert run.data.params["split.test_size"] == "0.2"
+    assert (
+        run.data.params[
+            "random_forest.candidate.hyperparameters.classification.n_estimators"
+        ]
+        == "200"
+    )
+    for candidate in ("champion", "linear", "random_forest", "hist_gradient_boosting"):
+        for metric in (
+            "accuracy",
+            "balanced_accuracy",
+            "f1_macro",
+            "roc_auc",
+            "log_loss",
+        ):
+            assert f"{candidate}.test_{metric}" in run.data.metrics
+            assert f"{candidate}.cv_{metric}" in run.data.metrics
+    assert run.data.tags["task"] == "binary"
+    assert source_data(run) | {"digest": None} == {
+        "name": "breast_cancer",
+        "digest": None,
+        "source": {"uri": "sklearn.datasets.load_breast_cancer"},
+        "rows": 569,
+        "context": "training",
+    }
+    assert "git.commit" in run.data.tags
+
+    client = MlflowClient()
+    artifacts = {
+        a.path
+        for folder in ("plots", "reports")
+        for a in client.list_artifacts(run.info.run_id, folder)
+    }
+    assert {
+        "plots/error_plot.png",
+        "plots/fit_plot.json",
+        "plots/feature_importance_plot.png",
+        "reports/candidate_comparison.csv",
+        "reports/feature_importance.csv",
+    } <= artifacts
+
+    (logged,) = mlflow.search_logged_models(
+        experiment_ids=[run.info.experiment_id],
+        filter_string="name = 'champion_model'",
+        output_format="list",
+    )
+    assert logged.source_run_id == run.info.run_id
+    model_info = mlflow.models.get_model_info(f"models:/{logged.model_id}")
+    assert "mean radius" in model_info.signature.inputs.input_names()
+    model = mlflow.pyfunc.load_model(f"models:/{logged.model_id}")
+    X_test = pd.read_parquet(default_project / "data/05_model_input/X_test.parquet")
+    local = pd.read_parquet(
+        default_project / "data/07_model_output/test_predictions.parquet"
+    )
+    assert (model.predict(X_test) == local["predicted"].to_numpy()).all()
+
+
+def test_champion_quality_on_breast_cancer(default_run):
+    assert default_run.data.metrics["champion.test_roc_auc"] >= 0.97
+
+
+def test_same_data_and_seed_give_identical_results(run_kedro, project_path):
+    def outcome():
+        run_kedro("train", **QUICK_TRAINING)
+        comparison = pd.read_csv(
+            project_path / "data/08_reporting/candidate_comparison.csv"
+        )
+        predictions = pd.read_parquet(
+            project_path / "data/07_model_output/test_predictions.parquet"
+        )
+        return comparison, predictions
+
+    first_comparison, first_predictions = outcome()
+    second_comparison, second_predictions = outcome()
+    pd.testing.assert_frame_equal(first_comparison, second_comparison)
+    pd.testing.assert_frame_equal(first_predictions, second_predictions)
+
+
+def test_train_on_a_mixed_type_user_table(run_kedro, project_path, mixed_table):
+    mixed_table.to_csv(project_path / "customers.csv", index=False)
+    run_kedro(
+        "train", data={"filepath": "customers.csv", "target": "label"}, **QUICK_TRAINING
+    )
+
+    spec = json.loads((project_path / "data/04_feature/feature_spec.json").read_text())
+    assert spec["task"] == "binary"
+    assert spec["datetime"] == ["signup"]
+    assert set(spec["dropped"]) == {"customer_id", "constant"}
+    assert source_data(only_run(project_path))["rows"] == len(mixed_table)
+
+
+@pytest.mark.parametrize(
+    ("dataset", "task", "metric"),
+    [("iris", "multiclass", "roc_auc"), ("diabetes", "regression", "rmse")],
+)
+def test_train_on_other_bundled_sets(
+    run_kedro, project_path, dataset, task, metric, caplog
+):
+    with caplog.at_level(logging.INFO, logger="tabular_mlops"):
+        run_kedro("train", data={"dataset": dataset}, **QUICK_TRAINING)
+    run = only_run(project_path)
+    assert run.data.tags["task"] == task
+    assert f"champion.test_{metric}" in run.data.metrics
+
+    summary = [
+        r.getMessage()
+        for r in caplog.records
+        if r.name == "tabular_mlops.tracking.summary"
+    ]
+    assert summary[0].startswith(f"Trained on {dataset} (bundled): ")
+    assert f" {task} task" in summary[0]
+    champion = pd.read_csv(
+        project_path / "data/08_reporting/candidate_comparison.csv"
+    ).family[0]
+    assert summary[2].startswith(f"Champion: {champion}, test {metric} ")
+    assert summary[3] == (
+        f"MLflow (run {run.info.run_id}): `kedro mlflow ui`, then http://127.0.0.1:5000."
+    )
+    assert summary[4] == "Reports and plots: data/08_reporting/"

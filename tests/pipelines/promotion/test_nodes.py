@@ -1,0 +1,132 @@
+import pytest
+
+from tabular_mlops.core.features import build_features
+from tabular_mlops.core.model import InferencePipeline
+from tabular_mlops.core.promotion import QualityGateError
+from tabular_mlops.pipelines.data_processing.nodes import (
+    build_feature_spec,
+    clean_table,
+)
+from tabular_mlops.pipelines.modelling.nodes import train_candidate
+from tabular_mlops.pipelines.promotion.nodes import (
+    check_quality_gate,
+    decide_promotion,
+    prepare_registration,
+    score_against_champion,
+    select_held_out_rows,
+)
+
+from ..modelling.test_nodes import MODELLING, config
+
+REGISTRY = {"model_name": "churn", "margin": 0.01}
+DATA = {"target": "label", "task": "auto", "id_unique_share": 0.9}
+
+
+@pytest.fixture
+def trained(mixed_table):
+    """A model trained on the mixed user table, its spec and the raw rows."""
+    table = clean_table(mixed_table, DATA)
+    spec = build_feature_spec(table, DATA)
+    features = build_features(table, spec)
+    model = train_candidate(
+        features, table[["label"]], spec, config("linear", spec), MODELLING
+    )
+    raw_rows = mixed_table.dropna(subset="label").drop(columns="label")
+    return model, spec, table, raw_rows
+
+
+def test_inference_pipeline_scores_raw_rows_like_the_trained_model(trained):
+    model, spec, table, raw_rows = trained
+    predictions = InferencePipeline(model, spec).predict(None, raw_rows)
+
+    features = build_features(table, spec)
+    assert predictions["predicted"].tolist() == model.predict(features).tolist()
+    assert predictions.columns.tolist() == ["predicted", "proba_churn", "proba_stay"]
+    assert predictions[["proba_churn", "proba_stay"]].sum(axis=1).round(6).eq(1).all()
+
+
+def test_held_out_rows_are_the_test_rows_without_target(trained):
+    _, spec, table, _ = trained
+    X_test = build_features(table, spec).iloc[[3, 1, 4]]
+    rows = select_held_out_rows(table, X_test, spec)
+    assert rows.index.tolist() == [3, 1, 4]
+    assert "label" not in rows and "customer_id" in rows
+
+
+def test_registration_example_holds_the_model_columns_as_json_sends_them(trained):
+    model, spec, table, raw_rows = trained
+    promotion = {"alias": "champion", "metric": "roc_auc", "new": 0.9, "reason": "x"}
+    registration = prepare_registration(
+        InferencePipeline(model, spec),
+        raw_rows,
+        promotion,
+        spec,
+        {"input_example_rows": 30},
+    )
+    example = registration["input_example"]
+    assert example.columns.tolist() == ["age", "income", "city", "signup"]
+    assert example["age"].dtype == "float64"
+    assert example["signup"].iloc[0] == "2021-01-01"
+    assert example["city"].isna().any() and None in example["city"].tolist()
+    assert registration["alias"] == "champion"
+    assert registration["tags"]["test_roc_auc"] == "0.900000"
+
+
+def test_score_against_no_champion_scores_the_new_model_only(trained):
+    model, spec, table, raw_rows = trained
+    scores = score_against_champion(
+        InferencePipeline(model, spec),
+        None,
+        raw_rows,
+        table[["label"]],
+        spec,
+        MODELLING,
+    )
+    assert scores["metric"] == "roc_auc" and 0.5 < scores["new"] <= 1
+    assert scores["champion"] is None and not scores["not_comparable"]
+
+
+def scores(new, champion, metric="roc_auc", **more):
+    return {
+        "metric": metric,
+        "new": new,
+        "champion": champion,
+        "champion_version": None if champion is None else "3",
+        "not_comparable": "",
+        **more,
+    }
+
+
+@pytest.mark.parametrize(
+    ("new", "champion", "metric", "alias", "passes_gate"),
+    [
+        (0.90, None, "roc_auc", "champion", True),  # first model
+        (0.95, 0.93, "roc_auc", "champion", True),  # beats by more than the margin
+        (0.935, 0.93, "roc_auc", "challenger", True),  # better, not by the margin
+        (0.925, 0.93, "roc_auc", "challenger", True),  # worse, within the margin
+        (0.90, 0.93, "roc_auc", "challenger", False),  # worse by more than the margin
+        (10.0, 12.0, "rmse", "champion", True),  # lower is better
+        (12.0, 10.0, "rmse", "challenger", False),
+    ],
+)
+def test_promotion_and_gate(new, champion, metric, alias, passes_gate, caplog):
+    decision = decide_promotion(scores(new, champion, metric), REGISTRY)
+    assert decision["alias"] == alias
+    assert decision["promoted"] is (alias == "champion")
+    assert decision["passes_gate"] is passes_gate
+    assert decision["reason"] in caplog.text
+
+
+def test_a_champion_for_another_problem_blocks_promotion_and_gate():
+    decision = decide_promotion(
+        scores(0.9, None, not_comparable="the champion predicts 'y'"), REGISTRY
+    )
+    assert decision["alias"] == "challenger"
+    assert not decision["passes_gate"]
+    assert "registry.model_name" in decision["reason"]
+
+
+def test_quality_gate_fails_only_when_the_verdict_says_so():
+    check_quality_gate({"passes_gate": True, "reason": "fine"})
+    with pytest.raises(QualityGateError, match="worse"):
+        check_quality_gate({"passes_gate": False, "reason": "worse than champion"})

@@ -1,0 +1,30 @@
+import mlflow
+
+from tabular_mlops.tracking.mlflow_hook import BatchedMlflowHook
+
+
+def hook_with_long_params_as_tags() -> BatchedMlflowHook:
+    hook = BatchedMlflowHook()
+    hook.long_params_strategy = "tag"
+    hook._pending_params = {}
+    return hook
+
+
+def test_parameters_wait_to_be_logged_in_one_request(experiment_id, monkeypatch):
+    requests = []
+    monkeypatch.setattr(mlflow, "log_param", lambda *args: requests.append(args))
+    hook = hook_with_long_params_as_tags()
+    for name, value in {"a": 1, "b": "x", "c": 0.5}.items():
+        hook._log_param(name, value)
+    assert hook._pending_params == {"a": 1, "b": "x", "c": 0.5}
+    assert requests == []  # before_node_run logs them together
+
+
+def test_a_parameter_too_long_for_mlflow_follows_the_long_params_strategy(
+    experiment_id,
+):
+    hook = hook_with_long_params_as_tags()
+    with mlflow.start_run() as run:
+        hook._log_param("long", "x" * 7000)
+    assert hook._pending_params == {}
+    assert mlflow.get_run(run.info.run_id).data.tags["long"] == "x" * 7000

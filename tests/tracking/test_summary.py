@@ -1,0 +1,26 @@
+import pandas as pd
+
+from tabular_mlops.tracking.summary import training_summary
+
+
+def test_training_summary_names_data_task_candidates_and_champion():
+    comparison = pd.DataFrame(
+        {
+            "family": ["random_forest", "linear"],
+            "rank": [1, 2],
+            "cv_rmse": [1.5, 2.25],
+            "test_rmse": [1.75, 2.5],
+        }
+    )
+    summary = training_summary(
+        data={"dataset": "diabetes", "filepath": "prices.csv"},
+        feature_spec={"rows": 442, "task": "regression", "target": "price"},
+        candidate_comparison=comparison,
+        metric="rmse",
+    )
+    assert summary == [
+        "Trained on prices.csv: 442 rows, regression task on 'price'.",
+        "Candidates by mean CV rmse (lower is better): "
+        "random_forest 1.5000, linear 2.2500.",
+        "Champion: random_forest, test rmse 1.7500.",
+    ]
