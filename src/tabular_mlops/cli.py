@@ -7,13 +7,14 @@ Kedro uses this module's ``run`` in place of its own (same options, plus
 An ``InputError`` (bad data, parameters or configuration) is printed
 as ``Error: <problem and fix>`` with exit status 1; its traceback goes to the log
 file, and to the console with ``--verbose``. Any other exception is a bug and keeps
-its full traceback.
+its full traceback. Ctrl-C and SIGTERM end the MLflow run as KILLED, exit status 130.
 """
 
 from __future__ import annotations
 
 import copy
 import logging
+import signal
 import traceback
 from typing import Any
 
@@ -21,6 +22,7 @@ import click
 from kedro.framework.cli.project import run as kedro_run
 
 from tabular_mlops.core.errors import find_input_error
+from tabular_mlops.tracking.run_lifecycle import end_interrupted_run
 
 DEFAULT_RUNNER = "tabular_mlops.skip_unchanged.SkipUnchangedRunner"
 
@@ -57,9 +59,22 @@ def _with_default_runner(option: click.Parameter) -> click.Parameter:
     return option
 
 
+def _interrupt(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt(signal.Signals(signum).name)
+
+
 def _run(verbose: bool, **options: Any) -> dict[str, Any]:
+    # SIGTERM (`timeout`, a cancelled CI job) ends a run as Ctrl-C does.
+    signal.signal(signal.SIGTERM, _interrupt)
     try:
         return kedro_run.callback(**options)  # type: ignore[misc]  # always set
+    except KeyboardInterrupt as interrupt:
+        run_id = end_interrupted_run()
+        what = f"; MLflow run {run_id} is marked KILLED" if run_id else ""
+        click.echo(
+            f"Error: interrupted ({str(interrupt) or 'SIGINT'}){what}.", err=True
+        )
+        raise SystemExit(130) from None
     except Exception as error:
         problem = find_input_error(error)
         if problem is None:

@@ -7,9 +7,10 @@ from omegaconf.resolvers import oc
 
 from tabular_mlops.parameters import ParameterValidationHook
 from tabular_mlops.project_paths import project_root
+from tabular_mlops.run_lock import ProjectRunLockHook
 from tabular_mlops.skip_unchanged.hooks import ForgetRerunNodesHook
 from tabular_mlops.tracking.mlflow_hook import BatchedMlflowHook
-from tabular_mlops.tracking.run_lifecycle import CloseMlflowRunHook
+from tabular_mlops.tracking.run_lifecycle import RunLifecycleHook
 from tabular_mlops.tracking.run_tags import RunTagsHook
 from tabular_mlops.tracking.store import TrackingStoreCheckHook
 from tabular_mlops.tracking.summary import TrainingSummaryHook
@@ -27,8 +28,9 @@ warnings.filterwarnings("ignore", message=".*Add type hints to the `predict` met
 
 
 HOOKS = (
+    ProjectRunLockHook(),
     RunTagsHook(),
-    CloseMlflowRunHook(),
+    RunLifecycleHook(),
     ParameterValidationHook(),
     TrackingStoreCheckHook(),
     TuningTrialRunsHook(),

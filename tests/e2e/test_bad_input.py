@@ -46,13 +46,14 @@ def printed_last(result: Result) -> str:
 
 
 def snapshot(project: Path) -> dict[str, str]:
-    """Content hash of every file under data/ and the status of every MLflow run."""
+    """Content hash of every file under data/ (but the run and node-cache locks,
+    which are not outputs) and the status of every MLflow run."""
     files = {
         path.relative_to(project).as_posix(): hashlib.sha256(
             path.read_bytes()
         ).hexdigest()
         for path in (project / "data").rglob("*")
-        if path.is_file()
+        if path.is_file() and path.suffix != ".lock"
     }
     client = MlflowClient(f"sqlite:///{project}/mlflow.db")
     experiments = [e.experiment_id for e in client.search_experiments()]
