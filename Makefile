@@ -11,7 +11,7 @@ export KEDRO_DISABLE_TELEMETRY := 1
 export MLFLOW_DISABLE_TELEMETRY := true
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install train test test-fast lint format viz ui docs lock clean tune gate inference serve bench bench-tuning
+.PHONY: install train test test-fast lint format viz ui docs lock clean tune gate inference serve serve-image bench bench-tuning
 .PHONY: airflow airflow-dags airflow-run airflow-lock
 
 LOCKS := requirements.lock requirements-server.lock requirements-dev.lock
@@ -45,6 +45,11 @@ serve: $(STAMP)  ## Serve the champion over REST on http://127.0.0.1:5001/invoca
 	PATH="$(CURDIR)/$(BIN):$$PATH" MLFLOW_TRACKING_URI=sqlite:///$(CURDIR)/mlflow.db \
 	  $(BIN)/mlflow models serve -m models:/$(MODEL_NAME)@champion \
 	  --env-manager local --host 127.0.0.1 --port $(SERVE_PORT)
+
+serve-image: $(STAMP)  ## Write build/serve/: the champion and its Dockerfile (docker build build/serve).
+	MLFLOW_TRACKING_URI=sqlite:///$(CURDIR)/mlflow.db \
+	  $(BIN)/python -m tabular_mlops.tools.serve_image models:/$(MODEL_NAME)@champion build/serve \
+	  docker/serve.Dockerfile
 
 test: $(STAMP)  ## Run the whole test suite.
 	$(BIN)/pytest

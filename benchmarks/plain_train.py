@@ -142,7 +142,14 @@ def main() -> None:  # noqa: PLR0915 - one straight script, as users write it
             candidate = modelling.choose_hyperparameters(
                 params[family]["candidate"], {}, spec, params["modelling"]
             )
-            train_args = (X_train, y_train, spec, candidate, params["modelling"])
+            train_args = (
+                X_train,
+                y_train,
+                spec,
+                candidate,
+                params["modelling"],
+                params["data"],
+            )
             models[family] = modelling.train_candidate(*train_args)
             cv_scores = modelling.cross_validate_candidate(*train_args)
             metrics[family] = modelling.evaluate_candidate(

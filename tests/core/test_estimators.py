@@ -5,7 +5,12 @@ from tabular_mlops.core.estimators import ESTIMATORS, MODEL_FAMILIES, build_cand
 
 def build(family, task, random_state=0):
     return build_candidate(
-        family, {}, task, random_state=random_state, min_category_frequency=2
+        family,
+        {},
+        task,
+        random_state=random_state,
+        min_category_frequency=2,
+        id_unique_share=0.9,
     )
 
 
@@ -31,3 +36,8 @@ def test_build_candidate_seeds_the_estimator():
 
 def test_model_families_are_the_registry_names():
     assert MODEL_FAMILIES == tuple(ESTIMATORS)
+
+
+def test_every_candidate_starts_from_source_rows():
+    steps = [name for name, _ in build("linear", "binary").steps]
+    assert steps == ["features", "preprocess", "estimator"]

@@ -127,7 +127,7 @@ def test_inference_scores_like_the_registered_champion(lifecycle):
     run_pipeline(project, "inference")
 
     predictions = pd.read_parquet(project / "data/07_model_output/predictions.parquet")
-    held_out = pd.read_parquet(project / "data/05_model_input/held_out_rows.parquet")
+    held_out = pd.read_parquet(project / "data/05_model_input/X_test.parquet")
     champion = mlflow.pyfunc.load_model(f"models:/{MODEL}@champion")
     pd.testing.assert_frame_equal(
         predictions.drop(columns="model_version"), champion.predict(held_out)
@@ -138,7 +138,7 @@ def test_inference_scores_like_the_registered_champion(lifecycle):
 
 def test_inference_of_a_csv_file_with_another_alias(lifecycle):
     project, _ = lifecycle
-    held_out = pd.read_parquet(project / "data/05_model_input/held_out_rows.parquet")
+    held_out = pd.read_parquet(project / "data/05_model_input/X_test.parquet")
     held_out.head(7).to_csv(project / "new_rows.csv", index=False)
     run_pipeline(
         project,
@@ -159,7 +159,7 @@ def test_inference_with_a_version_number_uses_that_version(lifecycle):
 
 def test_inference_refuses_a_table_without_the_training_columns(lifecycle):
     project, _ = lifecycle
-    held_out = pd.read_parquet(project / "data/05_model_input/held_out_rows.parquet")
+    held_out = pd.read_parquet(project / "data/05_model_input/X_test.parquet")
     held_out.drop(columns="mean radius").to_csv(project / "bad.csv", index=False)
     with pytest.raises(Exception, match="mean radius"):
         run_pipeline(project, "inference", inference={"filepath": "bad.csv"})
@@ -214,7 +214,7 @@ def rest_server(lifecycle):
 
 def test_rest_server_answers_good_rows_and_rejects_a_bad_one(lifecycle, rest_server):
     project, _ = lifecycle
-    rows = pd.read_parquet(project / "data/05_model_input/held_out_rows.parquet")
+    rows = pd.read_parquet(project / "data/05_model_input/X_test.parquet")
     rows = rows.head(3)
     expected = mlflow.pyfunc.load_model(f"models:/{MODEL}@champion").predict(rows)
 

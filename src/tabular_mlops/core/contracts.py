@@ -17,7 +17,7 @@ import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
 from tabular_mlops.core.errors import InputError
-from tabular_mlops.core.features import FeatureSpec, infer_task, typed_column
+from tabular_mlops.core.features import ColumnSpec, infer_task, typed_column
 
 MAX_EXAMPLES = 8
 """Values (or column names) quoted per problem."""
@@ -174,25 +174,46 @@ def check_source_contract(
 class FeatureReport:
     """How a table to score differs from the features a model was trained on."""
 
+    rows: int = 0
     missing_columns: list[str] = field(default_factory=list)
     wrong_types: dict[str, list[str]] = field(default_factory=dict)
     unseen_categories: dict[str, list[str]] = field(default_factory=dict)
+    unseen_category_rows: dict[str, int] = field(default_factory=dict)
+    out_of_range_rows: dict[str, int] = field(default_factory=dict)
 
     @property
     def errors(self) -> list[str]:
         """Problems that make predictions meaningless."""
-        return [f"column '{column}' is missing" for column in self.missing_columns] + [
-            f"column '{column}' has values of the wrong type: {', '.join(values)}"
-            for column, values in self.wrong_types.items()
-        ]
+        empty = ["the table has no rows"] if not self.rows else []
+        return (
+            empty
+            + [f"column '{column}' is missing" for column in self.missing_columns]
+            + [
+                f"column '{column}' has values of the wrong type: {', '.join(values)}"
+                for column, values in self.wrong_types.items()
+            ]
+        )
 
     @property
     def warnings(self) -> list[str]:
-        """Values the model never saw; it scores them as infrequent categories."""
+        """Values the model never saw: it scores them, but with less certainty."""
         return [
-            f"column '{column}' has categories unseen in training: {', '.join(values)}"
+            f"column '{column}' has categories unseen in training in "
+            f"{self.unseen_category_rows[column]} rows: {', '.join(values)}"
             for column, values in self.unseen_categories.items()
+        ] + [
+            f"column '{column}' has {count} values outside the training range"
+            for column, count in self.out_of_range_rows.items()
         ]
+
+    def summary(self) -> dict[str, Any]:
+        """Counts for the run's record: rows scored, and rows per column with unseen
+        categories or values outside the training range."""
+        return {
+            "rows": self.rows,
+            "unseen_category_rows": self.unseen_category_rows,
+            "out_of_range_rows": self.out_of_range_rows,
+        }
 
     def raise_for_errors(self) -> None:
         """Raise ``InputError`` when the table cannot be scored."""
@@ -200,6 +221,8 @@ class FeatureReport:
             raise InputError(
                 "The table to score does not match the model's features:\n"
                 + "\n".join(f"  - {line}" for line in self.errors)
+                + "\nScore a table with the columns of the training table "
+                "(extra columns are ignored)."
             )
 
 
@@ -209,36 +232,40 @@ def _parses(parser: Any) -> pa.Check:
     )
 
 
-def feature_schema(feature_spec: FeatureSpec) -> pa.DataFrameSchema:
-    """The input columns a model expects, from the feature spec saved at training."""
+def feature_schema(feature_spec: ColumnSpec) -> pa.DataFrameSchema:
+    """The input columns a model expects and their types, from its column spec."""
     numbers = _parses(lambda values: pd.to_numeric(values, errors="coerce"))
     dates = _parses(
         lambda values: pd.to_datetime(values, errors="coerce", format="mixed")
     )
     checks = dict.fromkeys(feature_spec["numeric"], numbers)
     checks |= dict.fromkeys(feature_spec["datetime"], dates)
-    for column, known in feature_spec["categories"].items():
-        checks[column] = pa.Check(
-            lambda values, known=frozenset(known): (
-                values.isna() | values.astype(str).isin(known)
-            ),
-            error="unseen category",
-        )
-    return pa.DataFrameSchema(
-        {
-            column: pa.Column(nullable=True, checks=check)
-            for column, check in checks.items()
-        }
-    )
+    columns = {
+        column: pa.Column(nullable=True, checks=check)
+        for column, check in checks.items()
+    }
+    columns |= {
+        column: pa.Column(nullable=True) for column in feature_spec["categorical"]
+    }
+    return pa.DataFrameSchema(columns)
 
 
-def check_features(table: pd.DataFrame, feature_spec: FeatureSpec) -> FeatureReport:
+def _unseen(values: pd.Series, known: list[str]) -> pd.Series:
+    return values.notna() & ~values.astype(str).isin(known)
+
+
+def _out_of_range(values: pd.Series, bounds: list[float]) -> pd.Series:
+    numbers = pd.to_numeric(values, errors="coerce")
+    return (numbers < bounds[0]) | (numbers > bounds[1])
+
+
+def check_features(table: pd.DataFrame, feature_spec: ColumnSpec) -> FeatureReport:
     """Compare a table to score with the training features, without raising.
 
-    Missing columns and values of the wrong type are errors; categories not seen in
-    training are warnings (the model treats them as infrequent).
+    No rows, missing columns and values of the wrong type are errors; categories not
+    seen in training and numbers outside the training range are warnings, counted.
     """
-    report = FeatureReport()
+    report = FeatureReport(rows=len(table))
     try:
         feature_schema(feature_spec).validate(table, lazy=True)
     except SchemaErrors as error:
@@ -246,8 +273,15 @@ def check_features(table: pd.DataFrame, feature_spec: FeatureSpec) -> FeatureRep
             values = list(dict.fromkeys(map(str, failures)))
             if check == "column_in_dataframe":
                 report.missing_columns += values
-            elif check == "wrong type":
-                report.wrong_types[column] = values[:MAX_EXAMPLES]
             else:
-                report.unseen_categories[column] = values[:MAX_EXAMPLES]
+                report.wrong_types[column] = values[:MAX_EXAMPLES]
+    for column, known in feature_spec["categories"].items():
+        if column in table and (unseen := _unseen(table[column], known)).any():
+            report.unseen_category_rows[column] = int(unseen.sum())
+            values = table[column][unseen].astype(str).unique()
+            report.unseen_categories[column] = list(values[:MAX_EXAMPLES])
+    for column, bounds in feature_spec.get("ranges", {}).items():
+        if column in table and column not in report.wrong_types:
+            if count := int(_out_of_range(table[column], bounds).sum()):
+                report.out_of_range_rows[column] = count
     return report

@@ -19,7 +19,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
 from tabular_mlops.core.errors import InputError
-from tabular_mlops.core.features import task_kind
+from tabular_mlops.core.features import FeatureBuilder, task_kind
 
 logger = logging.getLogger(__name__)
 
@@ -75,13 +75,16 @@ def build_candidate(
     task: str,
     random_state: int,
     min_category_frequency: int,
+    id_unique_share: float,
 ) -> Pipeline:
-    """An unfitted preprocessing + estimator pipeline of ``family`` for ``task``."""
+    """An unfitted pipeline of ``family`` for ``task``, from source-table rows to a
+    prediction: feature building, preprocessing, the estimator."""
     estimator = ESTIMATORS[family][task_kind(task)](**hyperparameters)
     if "random_state" in estimator.get_params():
         estimator.set_params(random_state=random_state)
     return Pipeline(
         [
+            ("features", FeatureBuilder(id_unique_share)),
             ("preprocess", build_preprocessor(min_category_frequency)),
             ("estimator", estimator),
         ]

@@ -7,9 +7,12 @@ import logging
 import warnings
 from typing import Any, Literal, NotRequired, TypedDict
 
+import numpy as np
 import pandas as pd
 from pandas.api import types as ptypes
+from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.model_selection import train_test_split
+from sklearn.utils.validation import check_is_fitted
 
 from tabular_mlops.core.errors import InputError
 
@@ -23,20 +26,6 @@ DATE_PARTS = ("year", "month", "day", "day_of_week")
 Task = Literal["binary", "multiclass", "regression"]
 TaskKind = Literal["classification", "regression"]
 ColumnKind = Literal["numeric", "categorical", "datetime"]
-
-
-class FeatureSpec(TypedDict):
-    """How a model reads a table: decided once at training, saved with the model."""
-
-    target: str
-    task: Task
-    numeric: list[str]
-    categorical: list[str]
-    datetime: list[str]
-    categories: dict[str, list[str]]  # known values of each categorical column
-    dropped: dict[str, str]  # column -> why it is not a feature
-    rows: int
-    classes: NotRequired[list[str]]  # classification only
 
 
 def task_kind(task: str) -> TaskKind:
@@ -138,38 +127,44 @@ def drop_reason(values: pd.Series, id_unique_share: float) -> str | None:
     return None
 
 
-def build_feature_spec(
-    table: pd.DataFrame, target: str, requested_task: str, id_unique_share: float
-) -> FeatureSpec:
-    """Decide the task and how each feature column is used; log what is dropped."""
-    features = table.drop(columns=target)
+class ColumnSpec(TypedDict):
+    """How each input column is used, learnt from the rows a model is fitted on."""
+
+    numeric: list[str]
+    categorical: list[str]
+    datetime: list[str]
+    categories: dict[str, list[str]]  # known values of each categorical column
+    ranges: dict[str, list[float]]  # [min, max] of each numeric column
+    dropped: dict[str, str]  # column -> why it is not a feature
+
+
+class FeatureSpec(ColumnSpec):
+    """The column spec of the whole table with the target and the task: decided once
+    per run, saved with the model."""
+
+    target: str
+    task: Task
+    rows: int
+    classes: NotRequired[list[str]]  # classification only
+
+
+def column_spec(features: pd.DataFrame, id_unique_share: float) -> ColumnSpec:
+    """Decide how each column of ``features`` (typed, without the target) is used."""
     dropped = {
         column: reason
         for column in features.columns
         if (reason := drop_reason(features[column], id_unique_share))
     }
-    for column, reason in dropped.items():
-        logger.warning("Dropped feature '%s': %s.", column, reason)
     kinds = {
         column: column_kind(features[column])
         for column in features.columns
         if column not in dropped
     }
-    if not kinds:
-        reasons = [f"'{column}' is {reason}" for column, reason in dropped.items()]
-        raise InputError(
-            f"No usable feature to predict '{target}': "
-            + ("; ".join(reasons) or "the table has no other column")
-            + ". Add informative columns to the table."
-        )
-    task = infer_task(table[target], requested_task)
 
     def of_kind(kind: ColumnKind) -> list[str]:
         return [column for column, found in kinds.items() if found == kind]
 
-    spec = FeatureSpec(
-        target=target,
-        task=task,
+    return ColumnSpec(
         numeric=of_kind("numeric"),
         categorical=of_kind("categorical"),
         datetime=of_kind("datetime"),
@@ -177,9 +172,32 @@ def build_feature_spec(
             column: sorted(features[column].dropna().astype(str).unique())
             for column in of_kind("categorical")
         },
+        ranges={
+            column: [float(features[column].min()), float(features[column].max())]
+            for column in of_kind("numeric")
+        },
         dropped=dropped,
-        rows=len(table),
     )
+
+
+def build_feature_spec(
+    table: pd.DataFrame, target: str, requested_task: str, id_unique_share: float
+) -> FeatureSpec:
+    """Decide the task and how each feature column is used; log what is dropped."""
+    columns = column_spec(table.drop(columns=target), id_unique_share)
+    for column, reason in columns["dropped"].items():
+        logger.warning("Dropped feature '%s': %s.", column, reason)
+    if not feature_columns(columns):
+        reasons = [
+            f"'{column}' is {reason}" for column, reason in columns["dropped"].items()
+        ]
+        raise InputError(
+            f"No usable feature to predict '{target}': "
+            + ("; ".join(reasons) or "the table has no other column")
+            + ". Add informative columns to the table."
+        )
+    task = infer_task(table[target], requested_task)
+    spec = FeatureSpec(**columns, target=target, task=task, rows=len(table))
     if task != "regression":
         spec["classes"] = sorted(table[target].astype(str).unique())
     logger.info(
@@ -193,7 +211,7 @@ def build_feature_spec(
     return spec
 
 
-def feature_columns(feature_spec: FeatureSpec) -> list[str]:
+def feature_columns(feature_spec: ColumnSpec) -> list[str]:
     """The raw columns the model reads, in the spec's order."""
     return [
         *feature_spec["numeric"],
@@ -202,7 +220,7 @@ def feature_columns(feature_spec: FeatureSpec) -> list[str]:
     ]
 
 
-def build_features(table: pd.DataFrame, feature_spec: FeatureSpec) -> pd.DataFrame:
+def build_features(table: pd.DataFrame, feature_spec: ColumnSpec) -> pd.DataFrame:
     """Model features in the spec's types; each date becomes numeric date parts.
 
     Used on training data and on any table scored later, so both agree.
@@ -231,10 +249,9 @@ def labels(table: pd.DataFrame, feature_spec: FeatureSpec) -> pd.Series:
 
 
 def build_primary_table(table: pd.DataFrame, feature_spec: FeatureSpec) -> pd.DataFrame:
-    """Features plus target, one row per labelled example."""
-    primary_table = build_features(table, feature_spec)
-    primary_table[feature_spec["target"]] = labels(table, feature_spec)
-    return primary_table
+    """One row per labelled example: the typed source columns (a model builds its
+    features from them) and the target, as text class labels for classification."""
+    return table.assign(**{feature_spec["target"]: labels(table, feature_spec)})
 
 
 def split_train_test(
@@ -267,3 +284,36 @@ def as_mlflow_dataset(table: pd.DataFrame, name: str, source: str) -> Any:
     with warnings.catch_warnings():  # a plain path or name fits several source kinds
         warnings.filterwarnings("ignore", "The specified dataset source")
         return from_pandas(table, source=source, name=name)
+
+
+class FeatureBuilder(TransformerMixin, BaseEstimator):
+    """The first step of every candidate: source-table rows in, model features out.
+
+    ``fit`` learns the column spec from the training rows (which columns are numbers,
+    categories or dates, which are dropped and why); ``transform`` types any rows the
+    same way, turning each date into numeric parts. So cross-validation, tuning,
+    the champion comparison and serving all build features in this one place.
+    """
+
+    def __init__(self, id_unique_share: float = 0.9) -> None:
+        self.id_unique_share = id_unique_share
+
+    def fit(self, X: pd.DataFrame, y: Any = None) -> FeatureBuilder:
+        self.spec_ = column_spec(X.apply(typed_column), self.id_unique_share)
+        self.feature_names_in_ = np.asarray(X.columns, dtype=object)
+        self.n_features_in_ = X.shape[1]
+        return self
+
+    def transform(self, X: pd.DataFrame) -> pd.DataFrame:
+        check_is_fitted(self, "spec_")
+        return build_features(X, self.spec_)
+
+    def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
+        check_is_fitted(self, "spec_")
+        names = [*self.spec_["numeric"], *self.spec_["categorical"]]
+        names += [
+            f"{column}_{part}"
+            for column in self.spec_["datetime"]
+            for part in DATE_PARTS
+        ]
+        return np.asarray(names, dtype=object)

@@ -1,35 +1,43 @@
-"""The model that gets registered: raw rows in, predictions out."""
+"""The model that gets registered: source-table rows in, predictions out, with the
+code it needs shipped inside it."""
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
 from typing import Any, NamedTuple
 
 import pandas as pd
 from mlflow.pyfunc import PythonModel
 from sklearn.pipeline import Pipeline
 
-from tabular_mlops.core.features import FeatureSpec, build_features, feature_columns
+import tabular_mlops
+from tabular_mlops.core.features import FeatureSpec, feature_columns
 from tabular_mlops.core.metrics import predict_with_probabilities
 
 
 class InferencePipeline(PythonModel):
-    """The registered model: rows in the raw table's format in, predictions out.
+    """The registered model: rows in the source table's format in, predictions out.
 
-    Builds the features exactly as training did (``build_features``), then predicts
-    with the fitted candidate: ``predicted`` and, for classification, ``proba_<class>``.
+    ``model`` is the fitted candidate ``Pipeline``, which builds its own features;
+    this wrapper only adds the output format: ``predicted`` and, for classification,
+    ``proba_<class>``. ``feature_spec`` is the run's spec with the columns the model
+    learnt to read: it serves the scoring contract and the champion comparison.
     """
 
     def __init__(self, model: Pipeline, feature_spec: FeatureSpec) -> None:
         self.model = model
-        self.feature_spec = feature_spec
+        self.feature_spec: FeatureSpec = {
+            **feature_spec,
+            **model.named_steps["features"].spec_,
+        }
 
     def predict(
         self, context: Any, model_input: pd.DataFrame, params: dict | None = None
     ) -> pd.DataFrame:
         """``predicted`` (and ``proba_<class>``) per row of ``model_input``."""
-        features = build_features(model_input, self.feature_spec)
         return predict_with_probabilities(
-            self.model, features, self.feature_spec["task"]
+            self.model, model_input, self.feature_spec["task"]
         )
 
 
@@ -51,4 +59,52 @@ def input_example(
     text = example.drop(columns=numeric).astype("string").astype(object)
     return pd.concat(
         [example[numeric].astype("float64"), text.where(text.notna(), None)], axis=1
+    )
+
+
+def stage_model_code(folder: Path) -> Path:
+    """A copy of the code a registered model unpickles (the package's ``__init__``
+    and ``core``, which imports no Kedro) in ``folder``, for MLflow's ``code_paths``:
+    the model then loads where the project is not installed."""
+    package = Path(tabular_mlops.__file__).parent
+    staged = folder / package.name
+    shutil.copytree(
+        package / "core",
+        staged / "core",
+        ignore=shutil.ignore_patterns("__pycache__"),
+    )
+    shutil.copy(package / "__init__.py", staged / "__init__.py")
+    return staged
+
+
+def model_card(
+    feature_spec: FeatureSpec, family: str, metrics: dict[str, float], data_name: str
+) -> str:
+    """A page a person reads without MLflow: what the model predicts, from what and
+    how well on the held-out rows (the registry adds where it came from)."""
+    task = feature_spec["task"]
+    classes = (
+        f" (classes: {', '.join(feature_spec['classes'])})"
+        if "classes" in feature_spec
+        else ""
+    )
+    inputs = ", ".join(feature_columns(feature_spec))
+    dropped = "; ".join(
+        f"`{column}` ({reason})" for column, reason in feature_spec["dropped"].items()
+    )
+    scores = "\n".join(
+        f"| {name} | {value:.4f} |" for name, value in sorted(metrics.items())
+    )
+    return (
+        f"# Model card: {family} predicting `{feature_spec['target']}`\n\n"
+        f"- **Task**: {task}{classes}\n"
+        f"- **Data**: {data_name}, {feature_spec['rows']} labelled rows\n"
+        f"- **Inputs** (source-table columns): {inputs}\n"
+        f"- **Ignored columns**: {dropped or 'none'}\n\n"
+        "## Held-out metrics\n\n| metric | value |\n|---|---|\n"
+        f"{scores}\n\n"
+        "## Use\n\n"
+        "Send rows in the source table's columns (extra columns are ignored); the "
+        "model returns `predicted` and, for classification, `proba_<class>`. It is a "
+        "pickle: load it only from a registry you trust.\n"
     )

@@ -3,7 +3,7 @@ import pandas as pd
 import pytest
 
 from tabular_mlops.core.errors import InputError
-from tabular_mlops.core.features import build_features, infer_task
+from tabular_mlops.core.features import infer_task
 from tabular_mlops.pipelines.data_processing.nodes import (
     build_feature_spec,
     build_primary_table,
@@ -173,20 +173,13 @@ def test_feature_spec_keeps_the_categories_seen_in_training(spec):
     assert spec["categories"] == {"city": ["Lille", "Lyon", "Nice", "Paris"]}
 
 
-def test_primary_table_expands_dates_and_keeps_target(intermediate, spec):
+def test_primary_table_keeps_the_typed_source_columns_and_the_labels(
+    intermediate, spec
+):
     primary = build_primary_table(intermediate, spec)
-    assert {"signup_year", "signup_month", "signup_day", "signup_day_of_week"} <= set(
-        primary
-    )
-    assert "signup" not in primary and "customer_id" not in primary
+    assert list(primary.columns) == list(intermediate.columns)  # models build features
+    assert pd.api.types.is_datetime64_any_dtype(primary["signup"])
     assert primary["label"].tolist() == intermediate["label"].tolist()
-
-
-def test_build_features_reads_raw_rows_like_training(mixed_table, intermediate, spec):
-    from_raw = build_features(mixed_table.drop(columns="label"), spec)
-    from_clean = build_features(intermediate, spec)
-    assert list(from_raw.columns) == list(from_clean.columns)
-    assert (from_raw.dtypes == from_clean.dtypes).all()
 
 
 def test_split_is_seeded_and_stratified(intermediate, spec):

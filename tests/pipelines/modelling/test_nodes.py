@@ -24,6 +24,7 @@ MODELLING = {
     "preprocessing": {"min_category_frequency": 2},
     "use_tuned_hyperparameters": False,
 }
+DATA = {"id_unique_share": 0.9}
 HYPERPARAMETERS = {
     "linear": {"classification": {"max_iter": 500}, "regression": {}},
     "random_forest": {
@@ -79,8 +80,10 @@ def regression_data():
 @pytest.mark.parametrize("data", ["classification_data", "regression_data"])
 def test_candidates_fit_and_score_mixed_columns_with_gaps(family, data, request):
     X, y, spec = request.getfixturevalue(data)
-    model = train_candidate(X, y, spec, config(family, spec), MODELLING)
-    cv_scores = cross_validate_candidate(X, y, spec, config(family, spec), MODELLING)
+    model = train_candidate(X, y, spec, config(family, spec), MODELLING, DATA)
+    cv_scores = cross_validate_candidate(
+        X, y, spec, config(family, spec), MODELLING, DATA
+    )
     metrics = evaluate_candidate(model, X, y, spec, cv_scores)
     for metric in SCORERS[spec["task"]]:
         assert np.isfinite(metrics[f"cv_{metric}"])
@@ -90,14 +93,16 @@ def test_candidates_fit_and_score_mixed_columns_with_gaps(family, data, request)
 
 def test_unseen_category_at_prediction_is_ignored(classification_data):
     X, y, spec = classification_data
-    model = train_candidate(X, y, spec, config("linear", spec), MODELLING)
+    model = train_candidate(X, y, spec, config("linear", spec), MODELLING, DATA)
     unseen = X.head(3).assign(colour="ultraviolet")
     assert len(model.predict(unseen)) == 3
 
 
 def test_error_metrics_are_positive(regression_data):
     X, y, spec = regression_data
-    cv_scores = cross_validate_candidate(X, y, spec, config("linear", spec), MODELLING)
+    cv_scores = cross_validate_candidate(
+        X, y, spec, config("linear", spec), MODELLING, DATA
+    )
     assert cv_scores["cv_rmse"] > 0 and cv_scores["cv_mae"] > 0
     assert cv_scores["cv_r2"] > 0.9
 
@@ -105,10 +110,12 @@ def test_error_metrics_are_positive(regression_data):
 def test_cross_validation_is_reproducible(classification_data):
     X, y, spec = classification_data
     first = cross_validate_candidate(
-        X, y, spec, config("random_forest", spec), MODELLING
+        X, y, spec, config("random_forest", spec), MODELLING, DATA
     )
     assert (
-        cross_validate_candidate(X, y, spec, config("random_forest", spec), MODELLING)
+        cross_validate_candidate(
+            X, y, spec, config("random_forest", spec), MODELLING, DATA
+        )
         == first
     )
 
@@ -177,7 +184,9 @@ def test_asking_for_tuned_hyperparameters_that_do_not_exist_fails(family, task):
 def test_cross_validation_logs_each_fold_as_it_ends(classification_data, caplog):
     X, y, spec = classification_data
     with caplog.at_level(logging.INFO):
-        scores = cross_validate_candidate(X, y, spec, config("linear", spec), MODELLING)
+        scores = cross_validate_candidate(
+            X, y, spec, config("linear", spec), MODELLING, DATA
+        )
     folds = [m for m in caplog.messages if m.startswith("linear: CV fold")]
     assert [m.split(",")[0] for m in folds] == [
         f"linear: CV fold {fold}/3" for fold in (1, 2, 3)

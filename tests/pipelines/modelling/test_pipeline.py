@@ -8,7 +8,7 @@ from sklearn.datasets import make_classification
 from tabular_mlops.core.estimators import MODEL_FAMILIES
 from tabular_mlops.pipelines.modelling import create_pipeline
 
-from .test_nodes import HYPERPARAMETERS, MODELLING
+from .test_nodes import DATA, HYPERPARAMETERS, MODELLING
 
 
 def test_pipeline_trains_every_family_and_picks_a_champion(tmp_path):
@@ -27,6 +27,7 @@ def test_pipeline_trains_every_family_and_picks_a_champion(tmp_path):
                 filepath=str(tmp_path / "comparison.csv")
             ),
             "params:modelling": MemoryDataset(MODELLING),
+            "params:data": MemoryDataset(DATA),
             **{
                 f"params:{family}.candidate": MemoryDataset(
                     {"family": family, "hyperparameters": HYPERPARAMETERS[family]}

@@ -1,6 +1,6 @@
+import pandas as pd
 import pytest
 
-from tabular_mlops.core.features import build_features
 from tabular_mlops.core.model import InferencePipeline
 from tabular_mlops.core.promotion import QualityGateError
 from tabular_mlops.pipelines.data_processing.nodes import (
@@ -13,23 +13,33 @@ from tabular_mlops.pipelines.promotion.nodes import (
     decide_promotion,
     prepare_registration,
     score_against_champion,
-    select_held_out_rows,
 )
 
 from ..modelling.test_nodes import MODELLING, config
 
 REGISTRY = {"model_name": "churn", "margin": 0.01}
-DATA = {"target": "label", "task": "auto", "id_unique_share": 0.9}
+DATA = {
+    "dataset": "breast_cancer",
+    "filepath": "customers.csv",
+    "target": "label",
+    "task": "auto",
+    "id_unique_share": 0.9,
+}
 
 
 @pytest.fixture
 def trained(mixed_table):
-    """A model trained on the mixed user table, its spec and the raw rows."""
+    """A model trained on the typed user table, its spec, the table and the same
+    rows as a client sends them (untyped text, as in the CSV)."""
     table = clean_table(mixed_table, DATA)
     spec = build_feature_spec(table, DATA)
-    features = build_features(table, spec)
     model = train_candidate(
-        features, table[["label"]], spec, config("linear", spec), MODELLING
+        table.drop(columns="label"),
+        table[["label"]],
+        spec,
+        config("linear", spec),
+        MODELLING,
+        DATA,
     )
     raw_rows = mixed_table.dropna(subset="label").drop(columns="label")
     return model, spec, table, raw_rows
@@ -39,28 +49,33 @@ def test_inference_pipeline_scores_raw_rows_like_the_trained_model(trained):
     model, spec, table, raw_rows = trained
     predictions = InferencePipeline(model, spec).predict(None, raw_rows)
 
-    features = build_features(table, spec)
-    assert predictions["predicted"].tolist() == model.predict(features).tolist()
+    trained_on = model.predict(table.drop(columns="label"))
+    assert predictions["predicted"].tolist() == trained_on.tolist()
     assert predictions.columns.tolist() == ["predicted", "proba_churn", "proba_stay"]
     assert predictions[["proba_churn", "proba_stay"]].sum(axis=1).round(6).eq(1).all()
 
 
-def test_held_out_rows_are_the_test_rows_without_target(trained):
-    _, spec, table, _ = trained
-    X_test = build_features(table, spec).iloc[[3, 1, 4]]
-    rows = select_held_out_rows(table, X_test, spec)
-    assert rows.index.tolist() == [3, 1, 4]
-    assert "label" not in rows and "customer_id" in rows
+def test_the_registered_spec_holds_the_columns_the_model_learnt(trained):
+    model, spec, _, _ = trained
+    registered = InferencePipeline(model, spec).feature_spec
+    assert registered["target"] == "label" and registered["task"] == "binary"
+    assert registered["numeric"] == ["age", "income"]
+    assert set(registered["dropped"]) == {"customer_id", "constant"}
+    assert registered["ranges"]["age"][0] >= 20
 
 
 def test_registration_example_holds_the_model_columns_as_json_sends_them(trained):
     model, spec, table, raw_rows = trained
     promotion = {"alias": "champion", "metric": "roc_auc", "new": 0.9, "reason": "x"}
+    comparison = pd.DataFrame(
+        {"family": ["linear"], "rank": [1], "cv_roc_auc": [0.8], "test_roc_auc": [0.9]}
+    )
     registration = prepare_registration(
         InferencePipeline(model, spec),
         raw_rows,
         promotion,
-        spec,
+        comparison,
+        DATA,
         {"input_example_rows": 30},
     )
     example = registration["input_example"]
@@ -70,6 +85,11 @@ def test_registration_example_holds_the_model_columns_as_json_sends_them(trained
     assert example["city"].isna().any() and None in example["city"].tolist()
     assert registration["alias"] == "champion"
     assert registration["tags"]["test_roc_auc"] == "0.900000"
+    assert registration["tags"]["family"] == "linear"
+    card = registration["model_card"]
+    assert card.startswith("# Model card: linear predicting `label`")
+    assert "- **Data**: customers.csv, 238 labelled rows" in card
+    assert "| roc_auc | 0.9000 |" in card
 
 
 def test_score_against_no_champion_scores_the_new_model_only(trained):

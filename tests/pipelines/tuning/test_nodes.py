@@ -8,7 +8,7 @@ from tabular_mlops.core.errors import InputError
 from tabular_mlops.core.tuning import suggest_hyperparameters
 from tabular_mlops.pipelines.tuning.nodes import tune_candidate
 
-from ..modelling.test_nodes import MODELLING, candidate
+from ..modelling.test_nodes import DATA, MODELLING, candidate
 
 LINEAR_SPACE = {
     "classification": {
@@ -37,7 +37,7 @@ def data():
 def tune(data, **tuning):
     X, y, spec = data
     return tune_candidate(
-        X, y, spec, candidate("linear"), LINEAR_SPACE, MODELLING, TUNING | tuning
+        X, y, spec, candidate("linear"), LINEAR_SPACE, MODELLING, TUNING | tuning, DATA
     )
 
 

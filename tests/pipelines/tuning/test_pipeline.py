@@ -7,7 +7,7 @@ from sklearn.datasets import make_classification
 from tabular_mlops.core.estimators import MODEL_FAMILIES
 from tabular_mlops.pipelines.tuning import create_pipeline
 
-from ..modelling.test_nodes import MODELLING, candidate
+from ..modelling.test_nodes import DATA, MODELLING, candidate
 from .test_nodes import LINEAR_SPACE, TUNING
 
 SEARCH_SPACES = {
@@ -33,6 +33,7 @@ def test_pipeline_tunes_every_family(tmp_path):
             "feature_spec": MemoryDataset({"target": "y", "task": "binary"}),
             "params:modelling": MemoryDataset(MODELLING),
             "params:tuning": MemoryDataset(tuning),
+            "params:data": MemoryDataset(DATA),
             **{
                 f"params:tuning.search_spaces.{family}": MemoryDataset(
                     SEARCH_SPACES[family]

@@ -1,20 +1,33 @@
 import mlflow
 import pandas as pd
-from sklearn.linear_model import LogisticRegression
+import pytest
+from kedro.io import DatasetError
 
-from tabular_mlops.pipelines.promotion.nodes import InferencePipeline
+from tabular_mlops.core.errors import find_input_error
+from tabular_mlops.core.estimators import build_candidate
+from tabular_mlops.core.model import InferencePipeline
 from tabular_mlops.tracking.datasets import MlflowRegisteredModelDataset
+
+QUICK = {"pip_requirements": ["scikit-learn"]}  # MLflow would infer them, slowly
+X = pd.DataFrame({"x": [0.0, 1.0, 2.0, 3.0, 0.5, 2.5]})
 
 
 def registration(alias):
-    X = pd.DataFrame({"x": [0.0, 1.0, 2.0, 3.0]})
-    model = LogisticRegression().fit(X, ["a", "a", "b", "b"])
-    spec = {"task": "binary", "numeric": ["x"], "categorical": [], "datetime": []}
+    model = build_candidate(
+        "linear",
+        {},
+        "binary",
+        random_state=0,
+        min_category_frequency=1,
+        id_unique_share=0.9,
+    ).fit(X, ["a", "a", "b", "b", "a", "b"])
+    spec = {"target": "y", "task": "binary", "rows": 6, "classes": ["a", "b"]}
     return {
         "python_model": InferencePipeline(model, spec),
         "input_example": X,
         "alias": alias,
         "tags": {"note": alias},
+        "model_card": f"# Model card: {alias}\n",
     }
 
 
@@ -25,7 +38,7 @@ def test_registered_versions_are_found_by_alias_or_version(experiment_id):
     )
     assert champion.load() is None and not champion.exists()  # no model yet
 
-    with mlflow.start_run():
+    with mlflow.start_run() as run:
         registered.save(registration("champion"))
         registered.save(registration("challenger"))
 
@@ -38,3 +51,42 @@ def test_registered_versions_are_found_by_alias_or_version(experiment_id):
     assert MlflowRegisteredModelDataset(model_name="demo", alias="other").load() is None
     version = mlflow.MlflowClient().get_model_version("demo", "2")
     assert version.tags["note"] == "challenger"
+    assert version.description.startswith("# Model card: challenger\n")
+    assert f"by MLflow run `{run.info.run_id}`" in version.description
+
+
+def test_a_version_carries_its_code_and_its_model_card(experiment_id, tmp_path):
+    with mlflow.start_run():
+        MlflowRegisteredModelDataset(model_name="demo", save_args=QUICK).save(
+            registration("champion")
+        )
+    local = mlflow.artifacts.download_artifacts(
+        "models:/demo@champion", dst_path=str(tmp_path)
+    )
+    shipped = {
+        path.relative_to(local).as_posix() for path in tmp_path.rglob("*.py")
+    } | {path.name for path in tmp_path.rglob("model_card.md")}
+    assert {
+        "code/tabular_mlops/__init__.py",
+        "code/tabular_mlops/core/model.py",
+        "model_card.md",
+    } <= shipped
+    assert not any(name.startswith("code/tabular_mlops/pipelines") for name in shipped)
+
+
+def test_a_version_an_older_project_registered_is_a_clear_error(
+    experiment_id, monkeypatch
+):
+    with mlflow.start_run():
+        MlflowRegisteredModelDataset(model_name="demo", save_args=QUICK).save(
+            registration("champion")
+        )
+
+    def old_pickle(uri):
+        raise ModuleNotFoundError("No module named 'tabular_mlops.pipelines.registry'")
+
+    monkeypatch.setattr(mlflow.pyfunc, "load_model", old_pickle)
+    with pytest.raises(DatasetError) as refused:  # Kedro wraps what a load raises
+        MlflowRegisteredModelDataset(model_name="demo").load()
+    problem = find_input_error(refused.value)
+    assert "an earlier version of this project registered it" in str(problem)

@@ -37,7 +37,10 @@ def choose_hyperparameters(
 
 
 def _build(
-    candidate_config: dict[str, Any], task: str, modelling: dict[str, Any]
+    candidate_config: dict[str, Any],
+    task: str,
+    modelling: dict[str, Any],
+    data: dict[str, Any],
 ) -> Pipeline:
     return estimators.build_candidate(
         candidate_config["family"],
@@ -45,6 +48,7 @@ def _build(
         task,
         random_state=modelling["random_state"],
         min_category_frequency=modelling["preprocessing"]["min_category_frequency"],
+        id_unique_share=data["id_unique_share"],
     )
 
 
@@ -54,9 +58,10 @@ def train_candidate(
     feature_spec: FeatureSpec,
     candidate_config: dict[str, Any],
     modelling: dict[str, Any],
+    data: dict[str, Any],
 ) -> Pipeline:
-    """Fit a candidate on the whole training set."""
-    model = _build(candidate_config, feature_spec["task"], modelling)
+    """Fit a candidate (from source rows to a prediction) on the whole training set."""
+    model = _build(candidate_config, feature_spec["task"], modelling, data)
     return model.fit(X_train, y_train[feature_spec["target"]])
 
 
@@ -66,11 +71,12 @@ def cross_validate_candidate(
     feature_spec: FeatureSpec,
     candidate_config: dict[str, Any],
     modelling: dict[str, Any],
+    data: dict[str, Any],
 ) -> dict[str, float]:
     """Mean and spread of each metric over seeded k-fold CV on the training set."""
     task, family = feature_spec["task"], candidate_config["family"]
     scores = metrics.cross_validation_scores(
-        _build(candidate_config, task, modelling),
+        _build(candidate_config, task, modelling, data),
         X_train,
         y_train[feature_spec["target"]],
         task,

@@ -34,6 +34,7 @@ def create_candidate_pipeline() -> Pipeline:
         "feature_spec",
         "candidate_config",
         "params:modelling",
+        "params:data",
     ]
     return Pipeline(
         [
@@ -78,7 +79,7 @@ def create_pipeline(families: Iterable[str] = MODEL_FAMILIES, **kwargs) -> Pipel
             create_candidate_pipeline(),
             namespace=family,
             inputs=SHARED_INPUTS,
-            parameters={"params:modelling"},
+            parameters={"params:modelling", "params:data"},
         )
         for family in families
     )

@@ -9,18 +9,13 @@ import pandas as pd
 from sklearn.pipeline import Pipeline
 
 from tabular_mlops.core import metrics, promotion
-from tabular_mlops.core.features import FeatureSpec, build_features
-from tabular_mlops.core.model import InferencePipeline, RegisteredModel, input_example
-
-
-def select_held_out_rows(
-    intermediate_table: pd.DataFrame,
-    X_test: pd.DataFrame,
-    feature_spec: FeatureSpec,
-) -> pd.DataFrame:
-    """The test rows in the table's own columns, without the target: what the
-    registered model scores and ``inference`` scores by default."""
-    return intermediate_table.loc[X_test.index].drop(columns=feature_spec["target"])
+from tabular_mlops.core.features import FeatureSpec
+from tabular_mlops.core.model import (
+    InferencePipeline,
+    RegisteredModel,
+    input_example,
+    model_card,
+)
 
 
 def package_inference_pipeline(
@@ -33,7 +28,7 @@ def package_inference_pipeline(
 def score_against_champion(
     inference_pipeline: InferencePipeline,
     current_champion: RegisteredModel | None,
-    held_out_rows: pd.DataFrame,
+    X_test: pd.DataFrame,
     y_test: pd.DataFrame,
     feature_spec: FeatureSpec,
     modelling: dict[str, Any],
@@ -44,9 +39,8 @@ def score_against_champion(
     metric = metrics.champion_metric(modelling["champion_metric"], task)
 
     def score(model: InferencePipeline) -> float:
-        features = build_features(held_out_rows, model.feature_spec)
         y = y_test[feature_spec["target"]]
-        return metrics.score_model(model.model, features, y, task)[metric]
+        return metrics.score_model(model.model, X_test, y, task)[metric]
 
     scores = {
         "metric": metric,
@@ -77,23 +71,36 @@ def decide_promotion(
 
 def prepare_registration(
     inference_pipeline: InferencePipeline,
-    held_out_rows: pd.DataFrame,
+    X_test: pd.DataFrame,
     promotion_decision: dict[str, Any],
-    feature_spec: FeatureSpec,
+    candidate_comparison: pd.DataFrame,
+    data: dict[str, Any],
     reporting: dict[str, Any],
 ) -> dict[str, Any]:
-    """The model with a raw input example (its signature: the training schema), the
-    alias it earned and the tags that explain it."""
+    """The model with a source-rows input example (its signature: the training
+    schema), the alias it earned, the tags that explain it and its model card."""
+    champion = candidate_comparison.iloc[0]
+    spec = inference_pipeline.feature_spec
+    held_out = {
+        name.removeprefix("test_"): float(value)
+        for name, value in champion.items()
+        if str(name).startswith("test_")
+    }
     return {
         "python_model": inference_pipeline,
-        "input_example": input_example(
-            held_out_rows, feature_spec, reporting["input_example_rows"]
-        ),
+        "input_example": input_example(X_test, spec, reporting["input_example_rows"]),
         "alias": promotion_decision["alias"],
         "tags": {
             f"test_{promotion_decision['metric']}": f"{promotion_decision['new']:.6f}",
             "promotion": promotion_decision["reason"],
+            "family": str(champion["family"]),
         },
+        "model_card": model_card(
+            spec,
+            family=str(champion["family"]),
+            metrics=held_out,
+            data_name=data["filepath"] or f"{data['dataset']} (bundled)",
+        ),
     }
 
 

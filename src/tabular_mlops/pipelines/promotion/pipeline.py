@@ -8,19 +8,12 @@ from .nodes import (
     package_inference_pipeline,
     prepare_registration,
     score_against_champion,
-    select_held_out_rows,
 )
 
 
 def create_pipeline(**kwargs) -> Pipeline:
     return Pipeline(
         [
-            Node(
-                func=select_held_out_rows,
-                inputs=["intermediate_table", "X_test", "feature_spec"],
-                outputs="held_out_rows",
-                name="select_held_out_rows",
-            ),
             Node(
                 func=package_inference_pipeline,
                 inputs=["champion_model", "feature_spec"],
@@ -32,7 +25,7 @@ def create_pipeline(**kwargs) -> Pipeline:
                 inputs=[
                     "inference_pipeline",
                     "current_champion",
-                    "held_out_rows",
+                    "X_test",
                     "y_test",
                     "feature_spec",
                     "params:modelling",
@@ -50,9 +43,10 @@ def create_pipeline(**kwargs) -> Pipeline:
                 func=prepare_registration,
                 inputs=[
                     "inference_pipeline",
-                    "held_out_rows",
+                    "X_test",
                     "promotion_decision",
-                    "feature_spec",
+                    "candidate_comparison",
+                    "params:data",
                     "params:reporting",
                 ],
                 outputs="registered_model",

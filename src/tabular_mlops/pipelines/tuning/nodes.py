@@ -18,6 +18,7 @@ def tune_candidate(
     search_space: dict[str, dict[str, dict[str, Any]]],
     modelling: dict[str, Any],
     tuning_params: dict[str, Any],
+    data: dict[str, Any],
 ) -> tuple[dict[str, Any], pd.DataFrame]:
     """Search the family's space for the best cross-validated champion metric.
 
@@ -36,6 +37,7 @@ def tune_candidate(
             task,
             random_state=modelling["random_state"],
             min_category_frequency=modelling["preprocessing"]["min_category_frequency"],
+            id_unique_share=data["id_unique_share"],
         )
         scores = metrics.cross_validation_scores(
             model,

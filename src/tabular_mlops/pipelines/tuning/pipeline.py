@@ -21,6 +21,7 @@ def create_search_pipeline() -> Pipeline:
                     "params:search_space",
                     "params:modelling",
                     "params:tuning",
+                    "params:data",
                 ],
                 outputs=["tuned", "tuning_trials"],
                 name="tune_candidate",
@@ -38,6 +39,7 @@ def create_pipeline(**kwargs) -> Pipeline:
             parameters={
                 "params:modelling": "params:modelling",
                 "params:tuning": "params:tuning",
+                "params:data": "params:data",
                 "params:search_space": f"params:tuning.search_spaces.{family}",
             },
         )

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime
+import tempfile
+from pathlib import Path
 from typing import Any
 
 import mlflow
@@ -10,7 +13,10 @@ from mlflow import MlflowClient
 from mlflow.exceptions import MlflowException
 from mlflow.protos.databricks_pb2 import RESOURCE_DOES_NOT_EXIST, ErrorCode
 
-from tabular_mlops.core.model import RegisteredModel
+from tabular_mlops.core.errors import InputError
+from tabular_mlops.core.model import RegisteredModel, stage_model_code
+
+MODEL_CARD = "model_card.md"
 
 
 class MlflowRegisteredModelDataset(
@@ -18,17 +24,22 @@ class MlflowRegisteredModelDataset(
 ):
     """Loads the version of ``model_name`` that holds ``alias`` (or ``model_version``;
     not ``version``, a key Kedro removes from dataset configuration); saves a pyfunc
-    model as a new version and gives it an alias.
+    model as a new version, self-contained, with an alias, tags and a model card.
 
     ``load`` returns ``None`` when no version matches. ``save`` takes a dict with
     ``python_model``, ``input_example`` (MLflow infers the signature from it),
-    ``alias`` and ``tags``; it logs to the active run (kedro-mlflow's) and passes
-    ``save_args`` (e.g. ``name``, ``pip_requirements``) to ``mlflow.pyfunc.log_model``.
+    ``alias``, ``tags`` and ``model_card`` (Markdown); it logs to the active run
+    (kedro-mlflow's) with the project's ``core`` code inside the model
+    (``code_paths``), so the version loads where only its own requirements are
+    installed, and passes ``save_args`` (e.g. ``name``, ``pip_requirements``) to
+    ``mlflow.pyfunc.log_model``. The card is an artefact of the model
+    (``artifacts/model_card.md``) and, with where the version came from, its
+    description in the registry.
 
     Example catalog entry::
 
         champion:
-          type: tabular_mlops.datasets.MlflowRegisteredModelDataset
+          type: tabular_mlops.tracking.datasets.MlflowRegisteredModelDataset
           model_name: tabular_mlops
           alias: champion
     """
@@ -60,7 +71,7 @@ class MlflowRegisteredModelDataset(
 
     def fingerprint(self) -> str:
         """The version this dataset loads, without loading the model: a registered
-        version never changes (used for node keys, see ``node_cache``)."""
+        version never changes (used for node keys, see ``skip_unchanged``)."""
         return f"{self._model_name} version {self._find_version()}"
 
     def load(self) -> RegisteredModel | None:
@@ -68,20 +79,40 @@ class MlflowRegisteredModelDataset(
         if version is None:
             return None
         uri = f"models:/{self._model_name}/{version}"
-        return RegisteredModel(version, mlflow.pyfunc.load_model(uri))
+        try:
+            return RegisteredModel(version, mlflow.pyfunc.load_model(uri))
+        except (ModuleNotFoundError, AttributeError) as error:
+            raise InputError(
+                f"Version {version} of registered model '{self._model_name}' cannot "
+                f"be loaded ({error}): an earlier version of this project registered "
+                "it. Register new models under another name (--params "
+                "registry.model_name=...) or delete that version in the MLflow UI."
+            ) from error
 
     def save(self, data: dict[str, Any]) -> None:
-        info = mlflow.pyfunc.log_model(
-            python_model=data["python_model"],
-            input_example=data["input_example"],
-            registered_model_name=self._model_name,
-            **self._save_args,
-        )
+        with tempfile.TemporaryDirectory() as folder:
+            card = Path(folder, MODEL_CARD)
+            card.write_text(data["model_card"])
+            info = mlflow.pyfunc.log_model(
+                python_model=data["python_model"],
+                input_example=data["input_example"],
+                registered_model_name=self._model_name,
+                code_paths=[str(stage_model_code(Path(folder)))],
+                artifacts={"model_card": str(card)},
+                **self._save_args,
+            )
         version = info.registered_model_version
         client = MlflowClient()
         client.set_registered_model_alias(self._model_name, data["alias"], version)
         for key, value in data["tags"].items():
             client.set_model_version_tag(self._model_name, version, key, value)
+        today = datetime.date.today().isoformat()
+        client.update_model_version(
+            self._model_name,
+            version,
+            description=f"{data['model_card']}\nRegistered as version {version} of "
+            f"`{self._model_name}` on {today} by MLflow run `{info.run_id}`.\n",
+        )
 
     def _exists(self) -> bool:
         return self._find_version() is not None

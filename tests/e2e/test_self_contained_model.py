@@ -1,0 +1,254 @@
+"""The registered champion outside the project: loaded and served from a clean
+virtual environment built only from the model's own requirements, with the same
+answers as in the project (in-process, batch inference, REST)."""
+
+from __future__ import annotations
+
+import json
+import os
+import pickle
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import mlflow
+import pandas as pd
+import pytest
+
+from tests.conftest import REPO_ROOT, free_port, run_pipeline
+
+SCORE = """
+import importlib.util, pickle, sys
+import mlflow.pyfunc, pandas as pd
+assert importlib.util.find_spec("tabular_mlops") is None, "the project is importable"
+assert importlib.util.find_spec("kedro") is None, "Kedro is installed"
+model = mlflow.pyfunc.load_model(sys.argv[1])
+with open(sys.argv[2], "rb") as file:
+    rows = pd.DataFrame(pickle.load(file))
+with open(sys.argv[3], "wb") as file:
+    pickle.dump(model.predict(rows).to_dict(orient="list"), file)
+"""
+"""Rows in and predictions out as plain Python lists: exact, and free of the
+project's pandas extensions (pyarrow is not a serving requirement)."""
+
+
+@pytest.fixture(scope="module")
+def champion(trained_project: Path, tmp_path_factory) -> Iterator[Path]:
+    """The champion's artefacts, downloaded outside the project."""
+    previous = mlflow.get_tracking_uri()
+    mlflow.set_tracking_uri(f"sqlite:///{trained_project}/mlflow.db")
+    folder = tmp_path_factory.mktemp("downloaded")
+    yield Path(
+        mlflow.artifacts.download_artifacts(
+            "models:/tabular_mlops@champion", dst_path=str(folder)
+        )
+    )
+    mlflow.set_tracking_uri(previous)
+
+
+@pytest.fixture(scope="module")
+def clean_python(champion: Path, tmp_path_factory) -> Path:
+    """A virtual environment outside the project with only the model's requirements
+    (pip's wheel cache makes later runs of the suite quicker)."""
+    venv = tmp_path_factory.mktemp("clean") / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    started = time.monotonic()
+    subprocess.run(
+        [
+            venv / "bin/python",
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            "--requirement",
+            champion / "requirements.txt",
+        ],
+        check=True,
+        env=os.environ | {"PYTHONPATH": ""},
+    )
+    print(f"clean environment installed in {time.monotonic() - started:.0f} s")  # noqa: T201
+    return venv / "bin/python"
+
+
+@pytest.fixture(scope="module")
+def rows(trained_project: Path) -> pd.DataFrame:
+    return pd.read_parquet(trained_project / "data/05_model_input/X_test.parquet")
+
+
+@pytest.fixture(scope="module")
+def in_project(champion: Path, rows: pd.DataFrame) -> pd.DataFrame:
+    return mlflow.pyfunc.load_model(str(champion)).predict(rows)
+
+
+def test_requirements_are_only_what_serving_needs(champion):
+    requirements = (champion / "requirements.txt").read_text().split()
+    names = {line.split("==")[0] for line in requirements}
+    assert names == {"mlflow-skinny", "scikit-learn", "pandas", "numpy", "cloudpickle"}
+    assert all("==" in line for line in requirements)
+    assert (champion / "code/tabular_mlops/core/features.py").exists()
+    assert (champion / "artifacts/model_card.md").exists()
+
+
+def test_the_model_predicts_the_same_in_a_clean_environment(
+    champion, clean_python, rows, in_project, tmp_path
+):
+    (tmp_path / "rows.pkl").write_bytes(pickle.dumps(rows.to_dict(orient="list")))
+    subprocess.run(
+        [
+            clean_python,
+            "-c",
+            SCORE,
+            champion,
+            tmp_path / "rows.pkl",
+            tmp_path / "out.pkl",
+        ],
+        check=True,
+        cwd=tmp_path,
+        env=os.environ | {"PYTHONPATH": ""},
+    )
+    predicted = pickle.loads((tmp_path / "out.pkl").read_bytes())
+    assert predicted == in_project.to_dict(orient="list")
+
+
+def test_batch_inference_gives_the_same_answers(
+    trained_project, in_project, monkeypatch
+):
+    monkeypatch.chdir(trained_project)  # its tracking store is at the project root
+    run_pipeline(trained_project, "inference")
+    batch = pd.read_parquet(
+        trained_project / "data/07_model_output/predictions.parquet"
+    )
+    pd.testing.assert_frame_equal(batch.drop(columns="model_version"), in_project)
+
+
+def serve(python: Path, model: str, port: int, **environment: str) -> subprocess.Popen:
+    return subprocess.Popen(
+        [
+            Path(python).with_name("mlflow"),
+            "models",
+            "serve",
+            "-m",
+            model,
+            "--env-manager",
+            "local",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        # MLflow starts uvicorn from the PATH: the environment's own.
+        env=os.environ
+        | {
+            "PYTHONPATH": "",
+            "PATH": f"{Path(python).parent}:{os.environ['PATH']}",
+            **environment,
+        },
+    )
+
+
+def post(port: int, rows: pd.DataFrame) -> tuple[int, dict]:
+    payload = {"dataframe_split": json.loads(rows.to_json(orient="split"))}
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}/invocations",
+        data=json.dumps(payload).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                return response.status, json.load(response)
+        except urllib.error.HTTPError as error:
+            return error.code, json.load(error)
+        except (ConnectionError, urllib.error.URLError):
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.5)
+
+
+@pytest.fixture(scope="module")
+def servers(champion, clean_python, trained_project) -> Iterator[dict[str, int]]:
+    """The champion over REST from the clean environment and from the project's."""
+    ports = {"clean": free_port(), "project": free_port()}
+    processes = [
+        serve(clean_python, str(champion), ports["clean"]),
+        serve(
+            Path(sys.executable),
+            "models:/tabular_mlops@champion",
+            ports["project"],
+            MLFLOW_TRACKING_URI=f"sqlite:///{trained_project}/mlflow.db",
+        ),
+    ]
+    try:
+        yield ports
+    finally:
+        for process in processes:
+            process.terminate()
+            process.wait(timeout=30)
+
+
+@pytest.mark.parametrize("where", ["clean", "project"])
+def test_rest_answers_are_the_same_as_in_process(servers, where, rows, in_project):
+    status, answer = post(servers[where], rows)
+    assert status == 200, answer
+    served = pd.DataFrame(answer["predictions"], index=rows.index)
+    pd.testing.assert_frame_equal(served, in_project)
+
+
+def test_a_request_missing_a_column_gets_400_naming_it(servers, rows):
+    status, answer = post(servers["clean"], rows.drop(columns="mean radius"))
+    assert status == 400
+    assert "mean radius" in answer["message"]
+
+
+DOCKER_INSTRUCTIONS = {"FROM", "ENV", "WORKDIR", "COPY", "RUN", "EXPOSE", "CMD", "ARG"}
+
+
+def test_the_serving_image_installs_only_the_model(trained_project, tmp_path):
+    """No Docker engine here: the build folder is written, the Dockerfile parses
+    into known instructions, and everything it installs resolves."""
+    folder = tmp_path / "serve"
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "tabular_mlops.tools.serve_image",
+            "models:/tabular_mlops@champion",
+            folder,
+            REPO_ROOT / "docker/serve.Dockerfile",
+        ],
+        check=True,
+        env=os.environ
+        | {"MLFLOW_TRACKING_URI": f"sqlite:///{trained_project}/mlflow.db"},
+    )
+    dockerfile = (folder / "Dockerfile").read_text()
+    logical = dockerfile.replace("\\\n", " ").splitlines()
+    instructions = [line.split()[0] for line in logical if line and line[0] != "#"]
+    assert set(instructions) <= DOCKER_INSTRUCTIONS
+    assert "RUN pip install --no-cache-dir --requirement requirements.txt" in dockerfile
+    assert "requirements.lock" not in dockerfile
+    assert (folder / "model/MLmodel").exists()
+    resolved = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--dry-run",
+            "--ignore-installed",
+            "--quiet",
+            "--requirement",
+            folder / "model/requirements.txt",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert resolved.returncode == 0, resolved.stderr
