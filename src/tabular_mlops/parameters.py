@@ -27,6 +27,7 @@ from pydantic import (
 from tabular_mlops.core.errors import InputError
 from tabular_mlops.core.estimators import ESTIMATORS, MODEL_FAMILIES
 from tabular_mlops.core.metrics import SCORERS
+from tabular_mlops.core.secrets import mask_value
 from tabular_mlops.core.sources import BUNDLED_DATASETS
 
 if TYPE_CHECKING:  # built at run time from the code; mypy sees plain strings
@@ -60,8 +61,11 @@ class Section(BaseModel):
 
 
 class DataParameters(Section):
+    # A column named by a number (data.target=10) is that column's name, as text.
+    model_config = ConfigDict(coerce_numbers_to_str=True)
     dataset: BundledDataset
     filepath: str | None
+    separator: str | None = Field(min_length=1, max_length=1)
     target: str = Field(min_length=1)
     task: Literal["auto", "classification", "regression"]
     id_unique_share: float = Field(gt=0, le=1)
@@ -169,7 +173,7 @@ def _describe(error: Mapping[str, Any]) -> str:
         return f"{key}: missing"
     if isinstance(error.get("input"), dict):
         return f"{key}: {message}"
-    return f"{key} = {error['input']!r}: {message}"
+    return f"{key} = {mask_value(key, error['input'])!r}: {message}"
 
 
 def _family_problems(params: dict[str, Any]) -> list[str]:

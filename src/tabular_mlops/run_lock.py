@@ -26,6 +26,7 @@ from typing import IO, Any
 from kedro.framework.hooks import hook_impl
 
 from tabular_mlops.core.errors import InputError
+from tabular_mlops.core.secrets import mask_text
 from tabular_mlops.project_paths import project_root
 
 logger = logging.getLogger(__name__)
@@ -87,7 +88,9 @@ class ProjectRunLockHook:
             {
                 "pid": os.getpid(),
                 "host": socket.gethostname(),
-                "command": " ".join([Path(sys.argv[0]).name, *sys.argv[1:]]).strip(),
+                "command": mask_text(
+                    " ".join([Path(sys.argv[0]).name, *sys.argv[1:]]).strip()
+                ),
                 "started": time.strftime("%Y-%m-%d %H:%M:%S"),
             },
             lock,

@@ -114,3 +114,24 @@ def test_fingerprint_follows_the_content(tmp_path, mixed_table):
         TabularSourceDataset(bundled=name).fingerprint() for name in ("wine", "iris")
     }
     assert len(bundled) == 2
+
+
+@pytest.mark.parametrize("separator", [";", "\t", "|"])
+def test_a_csv_separator_is_detected(tmp_path, separator, caplog):
+    path = tmp_path / "table.csv"
+    pd.DataFrame({"a": [1, 2], "b": ["x", "y"]}).to_csv(
+        path, sep=separator, index=False
+    )
+    table = TabularSourceDataset(filepath=str(path)).load()
+    assert list(table.columns) == ["a", "b"]
+    assert f"columns separated by {separator!r} (detected" in caplog.text
+
+
+def test_a_wrong_separator_is_refused_naming_the_right_one(tmp_path):
+    path = tmp_path / "table.csv"
+    path.write_text("a;b\n1;x\n2;y\n")
+    with pytest.raises(DatasetError) as refused:
+        TabularSourceDataset(filepath=str(path), separator="|").load()
+    assert "separator '|', but its header holds ';'" in str(
+        find_input_error(refused.value)
+    )

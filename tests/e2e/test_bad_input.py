@@ -7,6 +7,7 @@ unchanged: data layers, the versioned champion, reports and MLflow runs.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 import subprocess
@@ -88,6 +89,14 @@ def write_table(project: Path, name: str, table: pd.DataFrame) -> str:
 def write_file(project: Path, name: str, content: bytes) -> str:
     (project / name).write_bytes(content)
     return name
+
+
+PETAL_WIDTH = "petal width (cm)"
+
+
+def held_out(project: Path) -> pd.DataFrame:
+    """The rows the module's model (trained on iris) holds out: a table it scores."""
+    return pd.read_parquet(project / "data/05_model_input/X_test.parquet")
 
 
 def labelled(rows: int = 40, label: object = None) -> pd.DataFrame:
@@ -262,6 +271,46 @@ CASES = [
         r"File '/.*/repeated\.csv' \(data\.filepath\) repeats the column names 'x'",
         (),
     ),
+    (
+        "infinite_regression_target",
+        lambda p: file_params(
+            write_table(
+                p,
+                "infinite.csv",
+                labelled(label=[float("inf"), -float("inf")] + list(range(38))),
+            ),
+            "label",
+            "data.task=regression",
+        ),
+        r"column 'label' must hold finite numbers for regression; remove or replace "
+        r"the infinite values \(values: 'inf', '-inf'\)",
+        (),
+    ),
+    (
+        "date_target",
+        lambda p: file_params(
+            write_table(
+                p,
+                "dates.csv",
+                labelled(label=pd.date_range("2024-01-01", periods=40).astype(str)),
+            )
+        ),
+        r"the target column 'label' \(data\.target\) holds dates, .* forecasting",
+        (),
+    ),
+    (
+        "nested_parquet_columns",
+        lambda p: file_params(
+            write_table(
+                p,
+                "nested.parquet",
+                labelled().assign(tags=[[1, 2]] * 40, where=[{"a": 1}] * 40),
+            )
+        ),
+        r"has nested values \(lists, arrays or structs\) in the columns 'tags', "
+        r"'where'\. Flatten them",
+        (),
+    ),
     # --- features: empty and constant ones are dropped; none left is an error ---
     (
         "only_empty_or_constant_features",
@@ -281,6 +330,65 @@ CASES = [
         ],
         r"MLflow tracking URI 'http://127\.0\.0\.1:\d+' cannot be used: the server "
         r"does not answer .*server\.mlflow_tracking_uri in conf/remote/mlflow\.yml",
+        (),
+    ),
+    (
+        "tracking_database_corrupt",
+        lambda p: [
+            "--env",
+            environment(
+                p,
+                "corrupt",
+                f"sqlite:///{write_file(p, 'garbage.db', b'not a database' * 100) and p}/garbage.db",
+            ),
+        ],
+        r"MLflow tracking URI 'sqlite:///.*/garbage\.db' cannot be used: .*garbage\.db "
+        r"is not a readable SQLite database \(file is not a database\); move it away",
+        (),
+    ),
+    # --- inference (refused before anything is written) ---
+    (
+        "inference_unknown_alias",
+        lambda p: [
+            "--pipelines=inference",
+            "--params",
+            "inference.alias=staging",
+        ],
+        r"Registered model 'tabular_mlops' has no version with the alias 'staging' "
+        r"\(aliases: champion\)",
+        (),
+    ),
+    (
+        "inference_table_missing_a_column",
+        lambda p: [
+            "--pipelines=inference",
+            "--params",
+            "inference.filepath="
+            + write_table(p, "no_width.csv", held_out(p).drop(columns=PETAL_WIDTH)),
+        ],
+        r"The table to score does not match the model's features:\n"
+        r"  - column 'petal width \(cm\)' is missing",
+        (),
+    ),
+    (
+        "inference_wrong_type",
+        lambda p: [
+            "--pipelines=inference",
+            "--params",
+            "inference.filepath="
+            + write_table(p, "text.csv", held_out(p).assign(**{PETAL_WIDTH: "wide"})),
+        ],
+        r"column 'petal width \(cm\)' has values of the wrong type: wide",
+        (),
+    ),
+    (
+        "inference_empty_table",
+        lambda p: [
+            "--pipelines=inference",
+            "--params",
+            "inference.filepath=" + write_table(p, "none.parquet", held_out(p).head(0)),
+        ],
+        r"  - the table has no rows",
         (),
     ),
     (
@@ -387,3 +495,49 @@ def test_a_good_run_after_a_failed_one_works(project):
     assert new_runs == ["FINISHED"]
     champions = list((project / "data/06_models/champion_model.pkl").iterdir())
     assert len(champions) == 2  # the first run's champion is kept beside the new one
+
+
+def test_a_corrupt_node_cache_is_ignored_with_a_warning_and_rebuilt(project):
+    cache = project / "data/node_cache.json"
+    cache.write_text("[not, a, record")
+    result = kedro_run(*QUICK_TRAINING)
+    assert result.exit_code == 0, result.output
+    assert "Ignoring the unreadable node cache" in result.output
+    assert json.loads(cache.read_text())  # rebuilt
+
+
+def test_semicolon_and_tab_separated_files_and_a_numeric_target_name_train(project):
+    table = labelled().rename(columns={"label": "10"})
+    (project / "semicolons.csv").write_text(table.to_csv(index=False, sep=";"))
+    (project / "tabs.csv").write_text(table.to_csv(index=False, sep="\t"))
+    for name in ("semicolons.csv", "tabs.csv"):
+        result = kedro_run(
+            "--pipelines=data_processing",
+            "--params",
+            f"data.filepath={name},data.target=10",
+        )
+        assert result.exit_code == 0, result.output
+        spec = json.loads((project / "data/04_feature/feature_spec.json").read_text())
+        assert (spec["target"], spec["numeric"]) == ("10", ["y"])
+
+
+def test_a_password_given_in_params_is_in_no_store_log_or_artefact(project):
+    secret = "s3cret-Passw0rd"
+    storage = f"postgresql://optuna:{secret}@127.0.0.1:1/tuning"
+    result = kedro_run(
+        "--pipelines=data_processing", "--params", f"tuning.storage={storage}"
+    )
+    assert result.exit_code == 0, result.output
+    assert secret not in result.output
+    for path in [project / "mlflow.db", project / "info.log", *project.rglob("*")]:
+        if path.is_file():
+            assert secret.encode() not in path.read_bytes(), path
+    client = MlflowClient(f"sqlite:///{project}/mlflow.db")
+    experiments = [e.experiment_id for e in client.search_experiments()]
+    (latest,) = client.search_runs(
+        experiments, order_by=["attributes.start_time DESC"], max_results=1
+    )
+    assert (
+        "postgresql://optuna:***@127.0.0.1:1/tuning"
+        in (latest.data.tags["runtime_params"])
+    )

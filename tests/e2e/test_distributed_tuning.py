@@ -33,9 +33,7 @@ def run_workers(
         f"tuning.storage={storage},tuning.study_name=shared,tuning.n_trials={N_TRIALS}"
     )
     kedro = Path(sys.executable).parent / "kedro"
-    # The storage's tables exist before workers start, as `make server` leaves them:
-    # workers creating them together on a new PostgreSQL race (CREATE TYPE ... exists).
-    optuna.storages.RDBStorage(storage)
+    # The storage is new: the workers create its tables together, safely.
     workers = [
         subprocess.Popen(
             [str(kedro), "run", "--pipelines=tune", "--params", params],

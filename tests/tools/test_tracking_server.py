@@ -305,9 +305,18 @@ def test_admin_credentials_are_generated_once_next_to_other_secrets(tmp_path):
     assert admin_credentials(credentials) == (username, password)
 
 
-def test_admin_credentials_file_is_created_when_missing(tmp_path):
+def test_admin_credentials_file_is_created_when_missing(tmp_path, monkeypatch):
     credentials = tmp_path / "conf/local/credentials.yml"
+    modes = []
+    dump = yaml.safe_dump
+
+    def dump_and_record_the_mode(*args, **kwargs):
+        modes.append(credentials.stat().st_mode & 0o777)  # as the password is written
+        return dump(*args, **kwargs)
+
+    monkeypatch.setattr(yaml, "safe_dump", dump_and_record_the_mode)
     username, password = admin_credentials(credentials)
+    assert modes == [0o600]
     assert yaml.safe_load(credentials.read_text())[CREDENTIALS_KEY] == {
         "MLFLOW_TRACKING_USERNAME": username,
         "MLFLOW_TRACKING_PASSWORD": password,

@@ -28,3 +28,13 @@ def test_a_parameter_too_long_for_mlflow_follows_the_long_params_strategy(
         hook._log_param("long", "x" * 7000)
     assert hook._pending_params == {}
     assert mlflow.get_run(run.info.run_id).data.tags["long"] == "x" * 7000
+
+
+def test_credentials_never_reach_mlflow_params(experiment_id):
+    hook = hook_with_long_params_as_tags()
+    hook._log_param("tuning.storage", "postgresql://optuna:s3cret@db/tuning")
+    hook._log_param("service.token", "abc")
+    assert hook._pending_params == {
+        "tuning.storage": "postgresql://optuna:***@db/tuning",
+        "service.token": "***",
+    }

@@ -12,8 +12,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
+from pandas.api import types as ptypes
 from pandera.errors import SchemaErrors
 
 from tabular_mlops.core.errors import InputError
@@ -21,6 +23,8 @@ from tabular_mlops.core.features import ColumnSpec, infer_task, typed_column
 
 MAX_EXAMPLES = 8
 """Values (or column names) quoted per problem."""
+
+NESTED = (list, tuple, dict, np.ndarray)
 
 
 def _examples(values: pd.Series) -> str:
@@ -126,6 +130,11 @@ def labels_schema(
                 "these are not numbers",
             ),
             pa.Check(
+                lambda values: ~np.isinf(pd.to_numeric(values, errors="coerce")),
+                error="must hold finite numbers for regression; remove or replace "
+                "the infinite values",
+            ),
+            pa.Check(
                 lambda values: len(values) >= min_rows, error=f"{enough}, has fewer"
             ),
         ]
@@ -149,6 +158,16 @@ def labels_schema(
     return pa.DataFrameSchema({target: pa.Column(checks=checks)})
 
 
+def nested_columns(table: pd.DataFrame) -> list[str]:
+    """Columns holding lists, arrays or dictionaries (Parquet lists and structs)."""
+    return [
+        str(column)
+        for column in table.columns
+        if ptypes.is_object_dtype(table[column])
+        and table[column].map(lambda value: isinstance(value, NESTED)).any()
+    ]
+
+
 def check_source_contract(
     raw_table: pd.DataFrame,
     target: str,
@@ -160,8 +179,22 @@ def check_source_contract(
     """Raise ``InputError`` unless the table can train a model for its task: unique
     column names, rows, a target with values that suit the task, the split and CV."""
     what = f"The table from {source}"
+    nested = nested_columns(raw_table)
+    if nested:
+        raise InputError(
+            f"{what} has nested values (lists, arrays or structs) in the columns "
+            f"{', '.join(map(repr, nested))}. Flatten them into plain columns, or "
+            "drop them."
+        )
     validate(source_table_schema(target), raw_table, what)
     labels = typed_column(raw_table[target]).dropna()
+    if ptypes.is_datetime64_any_dtype(labels):
+        raise InputError(
+            f"{what}: the target column '{target}' (data.target) holds dates, which "
+            "are neither class labels nor numbers to regress. Predicting values over "
+            "time is forecasting, which this project does not do yet: choose another "
+            "data.target."
+        )
     task = infer_task(labels, requested_task)
     if task != "regression":
         labels = labels.astype(str)

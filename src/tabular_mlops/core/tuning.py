@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import fcntl
 import logging
+import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import optuna
@@ -11,6 +14,8 @@ import pandas as pd
 from optuna.samplers import TPESampler
 from optuna.study import MaxTrialsCallback
 from optuna.trial import FrozenTrial, Trial
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 
 from tabular_mlops.core.errors import InputError
 from tabular_mlops.core.metrics import LOWER_IS_BETTER
@@ -19,6 +24,8 @@ logger = logging.getLogger(__name__)
 
 # Optuna's own line per trial would repeat ours (below) without the family's name.
 optuna.logging.set_verbosity(optuna.logging.WARNING)
+
+STORAGE_ATTEMPTS = 3
 
 SUGGESTERS = {
     "float": "suggest_float",
@@ -39,6 +46,29 @@ def suggest_hyperparameters(
         suggest = getattr(trial, SUGGESTERS[distribution["type"]])
         suggested[name] = suggest(name, **arguments)
     return suggested
+
+
+def open_storage(url: str | None) -> optuna.storages.BaseStorage | None:
+    """Optuna's storage at ``url`` (``None``: in memory), its tables created once even
+    when several workers start together on a new database: under a file lock for
+    SQLite, by trying again for a server database that another worker is setting up
+    (Optuna's schema set-up is not safe to race)."""
+    if url is None:
+        return None
+    if url.startswith("sqlite:"):
+        database = Path(make_url(url).database or "").absolute()
+        database.parent.mkdir(parents=True, exist_ok=True)
+        with open(database.with_name(f"{database.name}.lock"), "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            return optuna.storages.RDBStorage(url)
+    for attempt in range(STORAGE_ATTEMPTS):
+        try:
+            return optuna.storages.RDBStorage(url)
+        except SQLAlchemyError:
+            if attempt == STORAGE_ATTEMPTS - 1:
+                raise
+            time.sleep(1 + attempt)
+    raise AssertionError("unreachable")
 
 
 def trials_table(trials: list[FrozenTrial], metric: str) -> pd.DataFrame:
@@ -81,7 +111,7 @@ def search(
         )
     study = optuna.create_study(
         study_name=f"{tuning['study_name']}.{family}",
-        storage=tuning["storage"],
+        storage=open_storage(tuning["storage"]),
         direction="minimize" if metric in LOWER_IS_BETTER else "maximize",
         load_if_exists=True,
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import logging
 import time
@@ -18,6 +19,9 @@ from tabular_mlops.core.errors import InputError
 from tabular_mlops.core.sources import BUNDLED_DATASETS, load_bundled_dataset
 
 logger = logging.getLogger(__name__)
+
+SEPARATORS = ",;\t|"
+SNIFF_CHARACTERS = 64 * 1024
 
 FILE_DATASETS: dict[str, type[CSVDataset] | type[ParquetDataset]] = {
     ".csv": CSVDataset,
@@ -44,6 +48,7 @@ class TabularSourceDataset(AbstractDataset[None, pd.DataFrame]):
         self,
         bundled: str = "breast_cancer",
         filepath: str | None = None,
+        separator: str | None = None,
         load_args: dict[str, Any] | None = None,
         metadata: dict[str, Any] | None = None,
     ) -> None:
@@ -54,6 +59,7 @@ class TabularSourceDataset(AbstractDataset[None, pd.DataFrame]):
             )
         self._bundled = bundled
         self._filepath = filepath
+        self._separator = separator
         self._load_args = load_args or {}
         self.metadata = metadata
 
@@ -66,10 +72,30 @@ class TabularSourceDataset(AbstractDataset[None, pd.DataFrame]):
             )
         return FILE_DATASETS[suffix](filepath=filepath, load_args=self._load_args)
 
+    def _csv_separator(self, filepath: str) -> str:
+        """``separator`` when given, else the one the file's first lines use (comma,
+        semicolon, tab or pipe; comma when they do not tell)."""
+        if self._separator:
+            return self._separator
+        try:
+            with fsspec.open(filepath, "r", errors="replace") as file:
+                sample = file.read(SNIFF_CHARACTERS)
+            separator = csv.Sniffer().sniff(sample, delimiters=SEPARATORS).delimiter
+        except (OSError, csv.Error):
+            return ","
+        if separator != ",":
+            logger.info(
+                "%s: columns separated by %r (detected; data.separator sets it).",
+                filepath,
+                separator,
+            )
+        return separator
+
     def load(self) -> pd.DataFrame:
         if self._filepath is None:
             return load_bundled_dataset(self._bundled)
         dataset = self._file_dataset(self._filepath)
+        separator = None
         filesystem, path = fsspec.core.url_to_fs(self._filepath)
         if not filesystem.exists(path):
             raise InputError(
@@ -82,6 +108,10 @@ class TabularSourceDataset(AbstractDataset[None, pd.DataFrame]):
                 f"File '{self._filepath}' (data.filepath) is empty. Export the table "
                 "again or point data.filepath at another file."
             )
+        if isinstance(dataset, CSVDataset):
+            separator = self._csv_separator(self._filepath)
+            load_args = {"sep": separator, **self._load_args}
+            dataset = CSVDataset(filepath=self._filepath, load_args=load_args)
         logger.info("Reading %s (%.1f MB)...", self._filepath, size / 1e6)
         started = time.perf_counter()
         try:
@@ -98,13 +128,33 @@ class TabularSourceDataset(AbstractDataset[None, pd.DataFrame]):
             *table.shape,
             time.perf_counter() - started,
         )
-        if isinstance(dataset, CSVDataset):
-            self._refuse_duplicate_header(table)
+        if separator is not None:
+            self._refuse_one_column_of_separated_values(table, separator)
+            self._refuse_duplicate_header(table, separator)
         return table
 
-    def _refuse_duplicate_header(self, table: pd.DataFrame) -> None:
+    def _refuse_one_column_of_separated_values(
+        self, table: pd.DataFrame, used: str
+    ) -> None:
+        """A single column whose name holds another separator: the wrong one."""
+        name = str(table.columns[0]) if table.shape[1] == 1 else ""
+        found = [sep for sep in SEPARATORS if sep != used and sep in name]
+        if found:
+            raise InputError(
+                f"File '{self._filepath}' (data.filepath) read as one column with "
+                f"separator {used!r}, but its header holds {found[0]!r}: set "
+                f"data.separator to the file's separator, e.g. "
+                f'--params "data.separator={found[0]}".'
+            )
+
+    def _refuse_duplicate_header(self, table: pd.DataFrame, separator: str) -> None:
         """pandas renames repeated CSV column names (``a``, ``a.1``): refuse them."""
-        header_args = {**self._load_args, "header": None, "nrows": 1}
+        header_args = {
+            "sep": separator,
+            **self._load_args,
+            "header": None,
+            "nrows": 1,
+        }
         header = CSVDataset(filepath=self._filepath, load_args=header_args).load()
         names = header.iloc[0].astype(str).str.strip() if len(header) else pd.Series()
         duplicated = names[names.duplicated()].unique()
@@ -118,7 +168,7 @@ class TabularSourceDataset(AbstractDataset[None, pd.DataFrame]):
     def fingerprint(self) -> str:
         """Hash of the table's content without parsing it: the file's bytes, or the
         bundled set's name and the scikit-learn version that ships it."""
-        digest = hashlib.sha256(repr(self._load_args).encode())
+        digest = hashlib.sha256(repr((self._load_args, self._separator)).encode())
         if self._filepath is None:
             digest.update(f"{self._bundled} {sklearn.__version__}".encode())
         else:
@@ -133,4 +183,8 @@ class TabularSourceDataset(AbstractDataset[None, pd.DataFrame]):
         return self._filepath is None or self._file_dataset(self._filepath).exists()
 
     def _describe(self) -> dict[str, Any]:
-        return {"bundled": self._bundled, "filepath": self._filepath}
+        return {
+            "bundled": self._bundled,
+            "filepath": self._filepath,
+            "separator": self._separator,
+        }

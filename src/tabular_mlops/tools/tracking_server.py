@@ -343,13 +343,18 @@ def admin_credentials(credentials_file: Path) -> tuple[str, str]:
             "MLFLOW_TRACKING_PASSWORD": secrets.token_urlsafe(18),
         }
         credentials_file.parent.mkdir(parents=True, exist_ok=True)
-        with credentials_file.open("a") as stream:
+        # Readable by its owner only from the start: created with mode 600 (an
+        # existing file is restricted before the password is appended).
+        descriptor = os.open(
+            credentials_file, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600
+        )
+        os.fchmod(descriptor, 0o600)
+        with os.fdopen(descriptor, "a") as stream:
             stream.write(
                 "\n# The local tracking server's admin (make server), exported as"
                 " environment variables by kedro-mlflow.\n"
             )
             yaml.safe_dump({CREDENTIALS_KEY: entry}, stream)
-        credentials_file.chmod(0o600)
         credentials[CREDENTIALS_KEY] = entry
     entry = credentials[CREDENTIALS_KEY]
     return entry["MLFLOW_TRACKING_USERNAME"], entry["MLFLOW_TRACKING_PASSWORD"]

@@ -7,16 +7,30 @@ from typing import Any
 import mlflow
 from kedro.framework.hooks import hook_impl
 from kedro.io import DataCatalog
+from kedro.pipeline import Pipeline
 from kedro.pipeline.node import Node
 from kedro_mlflow.framework.hooks import MlflowHook
 from mlflow.utils.validation import MAX_PARAM_VAL_LENGTH
+
+from tabular_mlops.core.secrets import mask_tree, mask_value
 
 
 class BatchedMlflowHook(MlflowHook):
     """kedro-mlflow's hook, registered in its place (``settings.py``), that logs a
     node's parameters in one MLflow request where kedro-mlflow sends one per
-    parameter (a database transaction each). Parameters too long for MLflow still
-    follow kedro-mlflow's ``long_params_strategy``."""
+    parameter (a database transaction each), and never logs a credential: URL
+    passwords and parameters named like secrets are masked in parameters and in the
+    run tags kedro-mlflow writes from ``run_params`` (e.g. ``runtime_params``).
+    Parameters too long for MLflow still follow kedro-mlflow's
+    ``long_params_strategy``."""
+
+    @hook_impl
+    def before_pipeline_run(
+        self, run_params: dict[str, Any], pipeline: Pipeline, catalog: DataCatalog
+    ) -> None:
+        super().before_pipeline_run(
+            run_params=mask_tree(run_params), pipeline=pipeline, catalog=catalog
+        )
 
     @hook_impl
     def before_node_run(
@@ -30,6 +44,7 @@ class BatchedMlflowHook(MlflowHook):
             mlflow.log_params(self._pending_params)
 
     def _log_param(self, name: str, value: Any) -> None:
+        value = mask_value(name, value)
         if len(str(value)) <= MAX_PARAM_VAL_LENGTH:
             self._pending_params[name] = value
         else:

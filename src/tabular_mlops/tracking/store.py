@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import sqlite3
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -32,6 +34,17 @@ def _sqlite_problem(uri: str) -> str | None:
         path.exists() and not os.access(path, os.W_OK)
     ):
         return f"{path} is not writable"
+    if path.exists() and path.stat().st_size:
+        try:
+            with contextlib.closing(
+                sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+            ) as connection:
+                connection.execute("PRAGMA schema_version").fetchone()
+        except sqlite3.DatabaseError as error:
+            return (
+                f"{path} is not a readable SQLite database ({error}); move it away to "
+                "start a new store, or restore it from a backup"
+            )
     return None
 
 

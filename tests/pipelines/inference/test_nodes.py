@@ -38,11 +38,6 @@ def rows(mixed_table):
     return mixed_table.drop(columns="label").head(10)
 
 
-def test_scoring_without_a_registered_model_says_what_to_do(mixed_table):
-    with pytest.raises(InputError, match="kedro run --pipelines=train"):
-        check_scoring_table(mixed_table, None)
-
-
 def test_a_table_like_the_training_one_is_scored(registered, rows):
     checks, metrics = check_scoring_table(rows.assign(extra="ignored"), registered)
     assert checks == {"rows": 10, "unseen_category_rows": {}, "out_of_range_rows": {}}

@@ -90,3 +90,29 @@ def test_a_version_an_older_project_registered_is_a_clear_error(
         MlflowRegisteredModelDataset(model_name="demo").load()
     problem = find_input_error(refused.value)
     assert "an earlier version of this project registered it" in str(problem)
+
+
+def required(**options) -> MlflowRegisteredModelDataset:
+    return MlflowRegisteredModelDataset(model_name="demo", required=True, **options)
+
+
+def problem(dataset: MlflowRegisteredModelDataset) -> str:
+    with pytest.raises(DatasetError) as refused:
+        dataset.load()
+    return str(find_input_error(refused.value))
+
+
+def test_a_required_model_that_is_missing_is_a_clear_error(experiment_id):
+    assert "No model is registered as 'demo'" in problem(required())
+    with mlflow.start_run():
+        MlflowRegisteredModelDataset(model_name="demo", save_args=QUICK).save(
+            registration("champion")
+        )
+    assert problem(required(alias="staging")) == (
+        "Registered model 'demo' has no version with the alias 'staging' (aliases: "
+        "champion). Name one of them, or a version number."
+    )
+    assert problem(required(model_version=4)) == (
+        "Registered model 'demo' has no version 4 (versions: 1)."
+    )
+    assert required(model_version=1).load().version == "1"

@@ -16,6 +16,12 @@ from tabular_mlops.core.features import FeatureSpec
 logger = logging.getLogger(__name__)
 
 
+def _target(data: dict[str, Any]) -> str:
+    """The target column's name: text, like every column name of the raw table, also
+    when given as a number (``--params data.target=10``)."""
+    return str(data["target"])
+
+
 def ingest_source_table(
     source_table: pd.DataFrame,
     data: dict[str, Any],
@@ -27,7 +33,7 @@ def ingest_source_table(
     raw_table = source_table.rename(columns=lambda column: str(column).strip())
     check_source_contract(
         raw_table,
-        target=data["target"],
+        target=_target(data),
         requested_task=data["task"],
         test_size=split["test_size"],
         cv_folds=modelling["cv_folds"],
@@ -39,7 +45,7 @@ def ingest_source_table(
 
 def clean_table(raw_table: pd.DataFrame, data: dict[str, Any]) -> pd.DataFrame:
     """Type every column from its values and drop the rows that have no target."""
-    return features.clean_table(raw_table, data["target"])
+    return features.clean_table(raw_table, _target(data))
 
 
 def build_feature_spec(
@@ -48,7 +54,7 @@ def build_feature_spec(
     """Decide the task and how each feature column is used."""
     return features.build_feature_spec(
         intermediate_table,
-        target=data["target"],
+        target=_target(data),
         requested_task=data["task"],
         id_unique_share=data["id_unique_share"],
     )

@@ -9,25 +9,18 @@ from typing import Any
 import pandas as pd
 
 from tabular_mlops.core.contracts import check_features
-from tabular_mlops.core.errors import InputError
 from tabular_mlops.core.model import RegisteredModel
 
 logger = logging.getLogger(__name__)
 
 
 def check_scoring_table(
-    scoring_table: pd.DataFrame, scoring_model: RegisteredModel | None
+    scoring_table: pd.DataFrame, scoring_model: RegisteredModel
 ) -> tuple[dict[str, Any], dict[str, dict[str, float]]]:
     """Refuse a table the model cannot score (no rows, a missing column, a value of
     the wrong type), naming the column; count, log and return the values it never
     saw (unseen categories, numbers outside the training range). Extra columns are
     ignored. Returns the counts and the same as MLflow metrics."""
-    if scoring_model is None:
-        raise InputError(
-            "No registered model matches inference.alias / inference.version: run "
-            "`kedro run --pipelines=train` first, or name an alias or version that "
-            "exists."
-        )
     feature_spec = scoring_model.model.unwrap_python_model().feature_spec
     report = check_features(scoring_table, feature_spec)
     report.raise_for_errors()

@@ -26,7 +26,9 @@ class MlflowRegisteredModelDataset(
     not ``version``, a key Kedro removes from dataset configuration); saves a pyfunc
     model as a new version, self-contained, with an alias, tags and a model card.
 
-    ``load`` returns ``None`` when no version matches. ``save`` takes a dict with
+    ``load`` returns ``None`` when no version matches, or, with ``required: true``,
+    raises an ``InputError`` saying what is missing and what exists. ``save`` takes a
+    dict with
     ``python_model``, ``input_example`` (MLflow infers the signature from it),
     ``alias``, ``tags`` and ``model_card`` (Markdown); it logs to the active run
     (kedro-mlflow's) with the project's ``core`` code inside the model
@@ -49,12 +51,14 @@ class MlflowRegisteredModelDataset(
         model_name: str,
         alias: str | None = "champion",
         model_version: int | str | None = None,
+        required: bool = False,
         save_args: dict[str, Any] | None = None,
         metadata: dict[str, Any] | None = None,
     ) -> None:
         self._model_name = model_name
         self._alias = alias
         self._version = model_version
+        self._required = required
         self._save_args = save_args or {}
         self.metadata = metadata
 
@@ -63,11 +67,36 @@ class MlflowRegisteredModelDataset(
         try:
             registered = client.get_registered_model(self._model_name)
         except MlflowException as error:
-            if error.error_code == ErrorCode.Name(RESOURCE_DOES_NOT_EXIST):
-                return None
-            raise
-        version = self._version or registered.aliases.get(self._alias)
+            if error.error_code != ErrorCode.Name(RESOURCE_DOES_NOT_EXIST):
+                raise
+            self._refuse_if_required(
+                f"No model is registered as '{self._model_name}' in this tracking "
+                "store: run `kedro run --pipelines=train` first, or set "
+                "registry.model_name."
+            )
+            return None
+        if self._version is not None:
+            versions = client.search_model_versions(f"name = '{self._model_name}'")
+            if str(self._version) in {str(found.version) for found in versions}:
+                return str(self._version)
+            self._refuse_if_required(
+                f"Registered model '{self._model_name}' has no version "
+                f"{self._version} (versions: "
+                f"{', '.join(sorted((str(v.version) for v in versions), key=int))})."
+            )
+            return None
+        version = registered.aliases.get(self._alias)
+        if version is None:
+            self._refuse_if_required(
+                f"Registered model '{self._model_name}' has no version with the alias "
+                f"'{self._alias}' (aliases: {', '.join(sorted(registered.aliases)) or 'none'}). "
+                "Name one of them, or a version number."
+            )
         return None if version is None else str(version)
+
+    def _refuse_if_required(self, problem: str) -> None:
+        if self._required:
+            raise InputError(problem)
 
     def fingerprint(self) -> str:
         """The version this dataset loads, without loading the model: a registered
