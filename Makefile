@@ -11,7 +11,7 @@ export KEDRO_DISABLE_TELEMETRY := 1
 export MLFLOW_DISABLE_TELEMETRY := true
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install train test test-fast lint format viz ui docs lock clean tune gate inference serve serve-image bench bench-tuning
+.PHONY: install train test test-fast lint format viz ui docs lock clean tune gate inference serve serve-image ml-test-score bench bench-tuning
 .PHONY: airflow airflow-dags airflow-run airflow-lock
 
 LOCKS := requirements.lock requirements-server.lock requirements-dev.lock
@@ -83,6 +83,9 @@ ui: $(STAMP)  ## Browse the MLflow runs on http://127.0.0.1:5000.
 
 docs: $(STAMP)  ## Build the documentation (warnings are errors) into docs/build/html.
 	$(MAKE) -C docs html SPHINXBUILD=$(abspath $(BIN))/sphinx-build
+
+ml-test-score: $(STAMP)  ## The ML Test Score (Breck et al.): runs the evidence of docs/source/ml-test-score.md.
+	$(BIN)/python -m tabular_mlops.tools.ml_test_score docs/source/ml-test-score.md
 
 bench: $(STAMP)  ## Benchmark against a plain script; writes benchmarks/results.md.
 	$(BIN)/python benchmarks/bench.py

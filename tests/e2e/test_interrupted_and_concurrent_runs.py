@@ -21,6 +21,10 @@ KEDRO = str(Path(sys.executable).with_name("kedro"))
 ENVIRONMENT = os.environ | {"DO_NOT_TRACK": "1", "KEDRO_DISABLE_TELEMETRY": "1"}
 
 
+QUICK = "random_forest.candidate.hyperparameters.classification.n_estimators=20,modelling.cv_folds=3"
+"""A shorter training: these tests are about runs, not models."""
+
+
 def start(project: Path, *options: str, **environment: str) -> subprocess.Popen:
     """``kedro run --pipelines=train`` in the background, its output in a file (a
     pipe nobody reads would fill and block it); ``output(process)`` reads it."""
@@ -118,10 +122,10 @@ def test_a_run_left_running_by_kill_9_is_failed_by_the_next_run(project):
 
 
 def test_a_second_run_in_the_same_folder_refuses_naming_the_first(project):
-    first = start(project, "--params", "data.dataset=wine")
+    first = start(project, "--params", f"data.dataset=wine,{QUICK}")
     wait_for_running_run(project, 1)
     second = subprocess.run(
-        [KEDRO, "run", "--pipelines=train", "--params", "data.dataset=iris"],
+        [KEDRO, "run", "--pipelines=train", "--params", f"data.dataset=iris,{QUICK}"],
         cwd=project,
         capture_output=True,
         text=True,
@@ -138,12 +142,12 @@ def test_a_second_run_in_the_same_folder_refuses_naming_the_first(project):
 
 
 def test_queued_runs_give_correct_separate_results(project):
-    first = start(project, "--params", "data.dataset=wine")
+    first = start(project, "--params", f"data.dataset=wine,{QUICK}")
     wait_for_running_run(project, 1)
     second = start(
         project,
         "--params",
-        "data.dataset=iris",
+        f"data.dataset=iris,{QUICK}",
         TABULAR_MLOPS_CONCURRENT_RUNS="wait",
     )
     assert first.wait(timeout=120) == 0

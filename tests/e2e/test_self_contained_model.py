@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import pickle
+import shutil
 import subprocess
 import sys
 import time
@@ -116,13 +117,14 @@ def test_the_model_predicts_the_same_in_a_clean_environment(
 
 
 def test_batch_inference_gives_the_same_answers(
-    trained_project, in_project, monkeypatch
+    trained_project, in_project, monkeypatch, tmp_path
 ):
-    monkeypatch.chdir(trained_project)  # its tracking store is at the project root
-    run_pipeline(trained_project, "inference")
-    batch = pd.read_parquet(
-        trained_project / "data/07_model_output/predictions.parquet"
-    )
+    project = shutil.copytree(
+        trained_project, tmp_path / "project"
+    )  # shared: read only
+    monkeypatch.chdir(project)  # its tracking store is at the project root
+    run_pipeline(project, "inference")
+    batch = pd.read_parquet(project / "data/07_model_output/predictions.parquet")
     pd.testing.assert_frame_equal(batch.drop(columns="model_version"), in_project)
 
 
