@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import os
 import shutil
+import signal
 import socket
-from collections.abc import Callable
+import subprocess
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -165,3 +170,52 @@ def source_data(run: Any) -> dict[str, Any]:
             "mlflow.data.context"
         ),
     }
+
+
+@contextlib.contextmanager
+def model_server(model_uri: str, python: Path, **environment: str) -> Iterator[str]:
+    """``mlflow models serve`` of ``model_uri`` from the environment of ``python`` on a
+    free loopback port; yields its URL once it answers, stops it (and its uvicorn)."""
+    import requests  # noqa: PLC0415
+
+    bin_dir = Path(python).parent
+    port = free_port()
+    server = subprocess.Popen(
+        [
+            bin_dir / "mlflow",
+            "models",
+            "serve",
+            "-m",
+            model_uri,
+            "--env-manager",
+            "local",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
+        env=os.environ
+        | {
+            "PYTHONPATH": "",
+            "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",  # for its uvicorn
+            **environment,
+        },
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,  # its own process group: uvicorn is a child
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            assert server.poll() is None, "the server stopped"
+            assert time.monotonic() < deadline, "the server did not start"
+            try:
+                if requests.get(f"{url}/ping", timeout=1).status_code == 200:
+                    break
+            except requests.ConnectionError:
+                time.sleep(0.5)
+        yield url
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)

@@ -58,5 +58,5 @@ CONFIG_LOADER_ARGS = {
         "credentials": ["../local/credentials*", "../local/credentials*/**"],
     },
     # conf/<env>/ holds only the keys that differ from conf/base/, at any depth.
-    "merge_strategy": {"mlflow": "soft", "parameters": "soft"},
+    "merge_strategy": {"mlflow": "soft", "parameters": "soft", "globals": "soft"},
 }

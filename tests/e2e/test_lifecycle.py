@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import mlflow
@@ -15,7 +13,7 @@ import pytest
 import requests
 from mlflow import MlflowClient
 
-from tests.conftest import free_port, make_project, run_pipeline
+from tests.conftest import make_project, model_server, run_pipeline
 
 pytestmark = pytest.mark.integration
 
@@ -169,47 +167,12 @@ def test_inference_refuses_a_table_without_the_training_columns(lifecycle):
 def rest_server(lifecycle):
     """``mlflow models serve`` of the champion on a free loopback port; stopped after."""
     project, _ = lifecycle
-    port = free_port()
-    bin_dir = Path(sys.executable).parent
-    environment = os.environ | {
-        "MLFLOW_TRACKING_URI": f"sqlite:///{project}/mlflow.db",
-        "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",  # for its uvicorn
-    }
-    server = subprocess.Popen(
-        [
-            bin_dir / "mlflow",
-            "models",
-            "serve",
-            "-m",
-            f"models:/{MODEL}@champion",
-            "--env-manager",
-            "local",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-        ],
-        cwd=project,
-        env=environment,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,  # its own process group: uvicorn is a child
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            assert server.poll() is None, "the server stopped"
-            assert time.monotonic() < deadline, "the server did not start"
-            try:
-                if requests.get(f"{url}/ping", timeout=1).status_code == 200:
-                    break
-            except requests.ConnectionError:
-                time.sleep(0.5)
+    with model_server(
+        f"models:/{MODEL}@champion",
+        Path(sys.executable),
+        MLFLOW_TRACKING_URI=f"sqlite:///{project}/mlflow.db",
+    ) as url:
         yield url
-    finally:
-        os.killpg(server.pid, 15)
-        server.wait(timeout=30)
 
 
 def test_rest_server_answers_good_rows_and_rejects_a_bad_one(lifecycle, rest_server):

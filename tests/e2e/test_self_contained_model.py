@@ -11,16 +11,15 @@ import shutil
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import mlflow
 import pandas as pd
 import pytest
+import requests
 
-from tests.conftest import REPO_ROOT, free_port, run_pipeline
+from tests.conftest import REPO_ROOT, model_server, run_pipeline
 
 SCORE = """
 import importlib.util, pickle, sys
@@ -128,72 +127,24 @@ def test_batch_inference_gives_the_same_answers(
     pd.testing.assert_frame_equal(batch.drop(columns="model_version"), in_project)
 
 
-def serve(python: Path, model: str, port: int, **environment: str) -> subprocess.Popen:
-    return subprocess.Popen(
-        [
-            Path(python).with_name("mlflow"),
-            "models",
-            "serve",
-            "-m",
-            model,
-            "--env-manager",
-            "local",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        # MLflow starts uvicorn from the PATH: the environment's own.
-        env=os.environ
-        | {
-            "PYTHONPATH": "",
-            "PATH": f"{Path(python).parent}:{os.environ['PATH']}",
-            **environment,
-        },
-    )
-
-
-def post(port: int, rows: pd.DataFrame) -> tuple[int, dict]:
+def post(url: str, rows: pd.DataFrame) -> tuple[int, dict]:
     payload = {"dataframe_split": json.loads(rows.to_json(orient="split"))}
-    request = urllib.request.Request(
-        f"http://127.0.0.1:{port}/invocations",
-        data=json.dumps(payload).encode(),
-        headers={"Content-Type": "application/json"},
-    )
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(request, timeout=30) as response:
-                return response.status, json.load(response)
-        except urllib.error.HTTPError as error:
-            return error.code, json.load(error)
-        except (ConnectionError, urllib.error.URLError):
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.5)
+    response = requests.post(f"{url}/invocations", json=payload, timeout=60)
+    return response.status_code, response.json()
 
 
 @pytest.fixture(scope="module")
-def servers(champion, clean_python, trained_project) -> Iterator[dict[str, int]]:
+def servers(champion, clean_python, trained_project) -> Iterator[dict[str, str]]:
     """The champion over REST from the clean environment and from the project's."""
-    ports = {"clean": free_port(), "project": free_port()}
-    processes = [
-        serve(clean_python, str(champion), ports["clean"]),
-        serve(
-            Path(sys.executable),
+    with (
+        model_server(str(champion), clean_python) as clean,
+        model_server(
             "models:/tabular_mlops@champion",
-            ports["project"],
+            Path(sys.executable),
             MLFLOW_TRACKING_URI=f"sqlite:///{trained_project}/mlflow.db",
-        ),
-    ]
-    try:
-        yield ports
-    finally:
-        for process in processes:
-            process.terminate()
-            process.wait(timeout=30)
+        ) as project,
+    ):
+        yield {"clean": clean, "project": project}
 
 
 @pytest.mark.parametrize("where", ["clean", "project"])

@@ -223,23 +223,39 @@ def feature_columns(feature_spec: ColumnSpec) -> list[str]:
 def build_features(table: pd.DataFrame, feature_spec: ColumnSpec) -> pd.DataFrame:
     """Model features in the spec's types; each date becomes numeric date parts.
 
-    Used on training data and on any table scored later, so both agree.
+    Used on training data and on any table scored later, so both agree. Columns
+    already typed (the usual case: every prediction of permutation importance) are
+    only cast, so building features stays cheap next to the model.
     """
-    numeric = table[feature_spec["numeric"]].apply(to_number).astype("float64")
-    categorical = (
-        table[feature_spec["categorical"]]
-        .astype("string")
-        .astype(object)
-        .where(lambda frame: frame.notna(), None)
-    )
-    date_parts = {
-        f"{column}_{part}": getattr(to_datetime(table[column]).dt, part).astype(float)
-        for column in feature_spec["datetime"]
-        for part in DATE_PARTS
-    }
-    return pd.concat(
-        [numeric, categorical, pd.DataFrame(date_parts, index=table.index)], axis=1
-    )
+    numeric = table[feature_spec["numeric"]]
+    as_text = [
+        column for column in numeric if not ptypes.is_numeric_dtype(numeric[column])
+    ]
+    if as_text:
+        numeric = numeric.assign(
+            **{
+                column: pd.to_numeric(numeric[column], errors="coerce")
+                for column in as_text
+            }
+        )
+    parts = [numeric.astype("float64")]
+    if feature_spec["categorical"]:
+        categorical = table[feature_spec["categorical"]].astype("string").astype(object)
+        parts.append(categorical.where(categorical.notna(), None))
+    if feature_spec["datetime"]:
+        parts.append(
+            pd.DataFrame(
+                {
+                    f"{column}_{part}": getattr(
+                        to_datetime(table[column]).dt, part
+                    ).astype(float)
+                    for column in feature_spec["datetime"]
+                    for part in DATE_PARTS
+                },
+                index=table.index,
+            )
+        )
+    return pd.concat(parts, axis=1) if len(parts) > 1 else parts[0]
 
 
 def labels(table: pd.DataFrame, feature_spec: FeatureSpec) -> pd.Series:

@@ -15,16 +15,10 @@ from tabular_mlops.pipelines.promotion.nodes import (
     score_against_champion,
 )
 
+from ..data_processing.test_nodes import DATA
 from ..modelling.test_nodes import MODELLING, config
 
 REGISTRY = {"model_name": "churn", "margin": 0.01}
-DATA = {
-    "dataset": "breast_cancer",
-    "filepath": "customers.csv",
-    "target": "label",
-    "task": "auto",
-    "id_unique_share": 0.9,
-}
 
 
 @pytest.fixture
