@@ -37,8 +37,9 @@ gate: $(STAMP)  ## Exit non-zero if the last trained model is worse than the cha
 inference: $(STAMP)  ## Score the held-out rows with the registered champion.
 	$(BIN)/kedro run --pipelines=inference
 
-# The registered model's name: registry.model_name in conf/base/globals.yml.
-MODEL_NAME ?= tabular_mlops
+# The registered model's name, read from where it is written: registry.model_name in
+# conf/base/globals.yml.
+MODEL_NAME ?= $(shell sed -n 's/^  model_name: *\([^ #]*\).*/\1/p' conf/base/globals.yml)
 SERVE_PORT ?= 5001
 
 serve: $(STAMP)  ## Serve the champion over REST on http://127.0.0.1:5001/invocations.
