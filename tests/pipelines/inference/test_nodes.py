@@ -29,7 +29,9 @@ def registered(mixed_table, tmp_path):
         features, table[["label"]], spec, config("linear", spec), MODELLING, DATA
     )
     path = tmp_path / "model"
-    mlflow.pyfunc.save_model(path, python_model=InferencePipeline(model, spec))
+    mlflow.pyfunc.save_model(  # requirements named: MLflow would infer them, slowly
+        path, python_model=InferencePipeline(model, spec), pip_requirements=["pandas"]
+    )
     return RegisteredModel("7", mlflow.pyfunc.load_model(str(path)))
 
 
