@@ -7,6 +7,7 @@ from typing import Any
 import mlflow
 from kedro.io import AbstractDataset, DatasetError
 from mlflow.data.dataset import Dataset
+from mlflow.exceptions import MlflowException
 
 
 class MlflowInputDataset(AbstractDataset[Dataset, None]):
@@ -26,7 +27,17 @@ class MlflowInputDataset(AbstractDataset[Dataset, None]):
         self.metadata = metadata
 
     def save(self, data: Dataset) -> None:
-        if mlflow.active_run() is not None:
+        if mlflow.active_run() is None:
+            return
+        try:
+            mlflow.log_input(data, context=self._context)
+        except MlflowException as error:
+            # Two runs logging the same table at once race in MLflow's store (its
+            # get-or-create of the dataset is not atomic: a unique-key violation on a
+            # tracking server). The dataset exists now: linking it again succeeds.
+            message = str(error).lower()
+            if "duplicate" not in message and "unique" not in message:
+                raise
             mlflow.log_input(data, context=self._context)
 
     def load(self) -> None:
