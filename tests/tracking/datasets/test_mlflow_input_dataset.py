@@ -1,6 +1,7 @@
 import mlflow
 import pandas as pd
 import pytest
+from kedro.io import DatasetError
 from mlflow.exceptions import MlflowException
 
 from tabular_mlops.core.features import as_mlflow_dataset
@@ -36,5 +37,5 @@ def test_other_mlflow_errors_are_not_hidden(monkeypatch):
 
     monkeypatch.setattr(mlflow, "active_run", object)  # a run is active
     monkeypatch.setattr(mlflow, "log_input", log_input)
-    with pytest.raises(MlflowException, match="permission denied"):
+    with pytest.raises(DatasetError, match="permission denied"):  # Kedro wraps it
         MlflowInputDataset(context="training").save(TABLE)
