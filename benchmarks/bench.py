@@ -6,7 +6,9 @@ touches the checkout. Ours and the plain peer alternate, so both see the same ma
 load; medians and ratios of medians are reported, and written to benchmarks/results.md.
 
 Environment: BENCH_REPEATS (default 3) rounds on the default data; BENCH_SIZES (default
-10000,100000,1000000) rows of the sweep; BENCH_SWEEP_REPEATS (default 1,1,1) per size.
+10000,100000,1000000) rows of the sweep; BENCH_SWEEP_REPEATS (default 1,1,1) per size;
+BENCH_LARGE_ROWS (default 500000, 0: skipped) rows of one full `train` with the default
+configuration, whose large-data settings apply there.
 """
 
 from __future__ import annotations
@@ -205,6 +207,41 @@ def sweep(
     return results
 
 
+def large_table_run(work: Path, rows: int) -> Sample:
+    """One full `kedro run --pipelines=train` (three families, registration) on a
+    ``rows``-row table with the default configuration: what a user's first run of a
+    large table costs with the large-data settings (`modelling.large_data`)."""
+    ours = project_copy(work / f"large_{rows}")
+    table = work / f"large_{rows}.parquet"
+    mixed_table(rows).to_parquet(table)
+    (ours / "conf/large").mkdir()
+    (ours / "conf/large/globals.yml").write_text(
+        f"data:\n  dataset: breast_cancer\n  filepath: {table}\n"
+    )
+    sample = measure(kedro_run("train", "--env", "large"), ours, OURS_FIRST_NODE)
+    print(f"{rows} rows, full train: {sample.wall:.1f} s", flush=True)  # noqa: T201
+    return sample
+
+
+def large_table(large: dict[int, Sample]) -> list[str]:
+    return [
+        "",
+        "### Full `train` on a large table, default configuration (one run)",
+        "",
+        "| Rows | wall | CPU | peak RSS |",
+        "|---|---|---|---|",
+        *(
+            f"| {rows:,} | {sample.wall / 60:.1f} min | {sample.cpu / 60:.1f} min | "
+            f"{sample.rss_mb:.0f} MiB |"
+            for rows, sample in large.items()
+        ),
+        "",
+        "30 mixed features, binary target; `kedro run --pipelines=train`: three "
+        "families with the large-data settings (2-fold CV, forest trees on 20,000 "
+        "drawn rows, boosting with early stopping), reports, registration.",
+    ]
+
+
 def machine() -> list[str]:
     cpu = next(
         (
@@ -368,6 +405,8 @@ def main() -> None:
     sweep_repeats = [
         int(n) for n in os.environ.get("BENCH_SWEEP_REPEATS", "1,1,1").split(",") if n
     ][: len(sizes)]
+    large_rows = int(os.environ.get("BENCH_LARGE_ROWS", "500000"))
+    large: dict[int, Sample] = {}
     load_before = load()
     started = time.perf_counter()
 
@@ -387,6 +426,7 @@ def main() -> None:
             *targets(default, scaled),
             "",
             *tables(default, scaled),
+            *(large_table(large) if large else []),
             "",
             NOTES,
             "",
@@ -402,6 +442,8 @@ def main() -> None:
         for rows, rounds in zip(sizes, sweep_repeats, strict=True):
             scaled |= sweep(Path(work), [rows], [rounds])
             write(default, scaled, done=False)
+        if large_rows:
+            large[large_rows] = large_table_run(Path(work), large_rows)
     write(default, scaled, done=True)
 
 

@@ -65,6 +65,16 @@ def test_the_shipped_parameters_are_valid(base_parameters):
             1,
             "Invalid parameter 'CC' for estimator LogisticRegression.*'C'",
         ),
+        (
+            "random_forest.candidate.large_data_hyperparameters.regression.max_samples",
+            0,
+            "regression large_data_hyperparameters: The 'max_samples' parameter",
+        ),
+        (
+            "modelling.large_data.cv_folds",
+            1,
+            "large_data.cv_folds = 1: .*or equal to 2",
+        ),
         ("reporting.top_features", "many", "reporting.top_features = 'many'"),
         ("modeling.cv_folds", 3, "modeling: unknown top-level key; allowed: data"),
     ],

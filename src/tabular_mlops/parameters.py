@@ -85,9 +85,15 @@ class Preprocessing(Section):
     min_category_frequency: int = Field(ge=1)
 
 
+class LargeData(Section):
+    min_rows: int | None = Field(ge=1)
+    cv_folds: int = Field(ge=2)
+
+
 class ModellingParameters(Section):
     random_state: int
     cv_folds: int = Field(ge=2)
+    large_data: LargeData
     champion_metric: ChampionMetric
     preprocessing: Preprocessing
     use_tuned_hyperparameters: bool
@@ -101,16 +107,18 @@ class Hyperparameters(Section):
 class Candidate(Section):
     family: ModelFamily
     hyperparameters: Hyperparameters
+    large_data_hyperparameters: Hyperparameters | None = None
 
     @model_validator(mode="after")
     def _estimator_accepts_hyperparameters(self) -> Candidate:
         """scikit-learn's own constraints: names and ranges of each estimator."""
-        for kind, values in self.hyperparameters:
-            estimator = ESTIMATORS[self.family][kind]()
-            try:
-                estimator.set_params(**values)._validate_params()
-            except ValueError as error:
-                raise ValueError(f"{kind} hyperparameters: {error}") from None
+        for block in ("hyperparameters", "large_data_hyperparameters"):
+            for kind, values in getattr(self, block) or ():
+                estimator = ESTIMATORS[self.family][kind]()
+                try:
+                    estimator.set_params(**values)._validate_params()
+                except ValueError as error:
+                    raise ValueError(f"{kind} {block}: {error}") from None
         return self
 
 
@@ -121,6 +129,7 @@ class CandidateBlock(Section):
 class ReportingParameters(Section):
     permutation_repeats: int = Field(ge=1)
     permutation_max_rows: int = Field(ge=1)
+    permutation_max_features: int = Field(ge=1)
     top_features: int = Field(ge=1)
     input_example_rows: int = Field(ge=1)
 

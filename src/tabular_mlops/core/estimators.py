@@ -20,6 +20,7 @@ from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
 from tabular_mlops.core.errors import InputError
 from tabular_mlops.core.features import FeatureBuilder, task_kind
+from tabular_mlops.core.metrics import is_large
 
 logger = logging.getLogger(__name__)
 
@@ -89,6 +90,27 @@ def build_candidate(
             ("estimator", estimator),
         ]
     )
+
+
+def configured_hyperparameters(
+    candidate: dict[str, Any], task: str, rows: int, large_data: dict[str, Any]
+) -> dict[str, Any]:
+    """A candidate block's hyper-parameters for ``task`` and, on a large table of
+    ``rows`` labelled rows, its ``large_data_hyperparameters`` on top (logged)."""
+    kind = task_kind(task)
+    configured = candidate["hyperparameters"][kind]
+    larger = (candidate.get("large_data_hyperparameters") or {}).get(kind)
+    if not larger or not is_large(rows, large_data):
+        return configured
+    logger.info(
+        "%s: %d labelled rows, at least modelling.large_data.min_rows=%d: "
+        "large-data hyper-parameters %s",
+        candidate["family"],
+        rows,
+        large_data["min_rows"],
+        larger,
+    )
+    return configured | larger
 
 
 def choose_hyperparameters(

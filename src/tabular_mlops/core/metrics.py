@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from typing import Any
 
 import pandas as pd
 from sklearn.base import BaseEstimator, clone
@@ -62,6 +63,29 @@ def score_model(
         metric: float(-values[metric] if scorer.startswith("neg_") else values[metric])
         for metric, scorer in scorers.items()
     }
+
+
+def is_large(rows: int, large_data: Mapping[str, Any]) -> bool:
+    """Whether a table of ``rows`` labelled rows gets the large-data settings:
+    from ``large_data.min_rows`` on (null: never)."""
+    return large_data["min_rows"] is not None and rows >= large_data["min_rows"]
+
+
+def cv_folds_for(rows: int, cv_folds: int, large_data: Mapping[str, Any]) -> int:
+    """The folds to cross-validate a table of ``rows`` labelled rows with:
+    ``cv_folds``, or ``large_data.cv_folds`` for a large table, since each fold is a
+    whole fit and a large table's estimate is stable with fewer."""
+    if not is_large(rows, large_data):
+        return cv_folds
+    logger.info(
+        "%d labelled rows, at least modelling.large_data.min_rows=%d: "
+        "%d-fold cross-validation (modelling.large_data.cv_folds) instead of %d.",
+        rows,
+        large_data["min_rows"],
+        large_data["cv_folds"],
+        cv_folds,
+    )
+    return int(large_data["cv_folds"])
 
 
 def cross_validation_scores(

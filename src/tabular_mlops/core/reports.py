@@ -3,6 +3,7 @@ renderings of the figures."""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import matplotlib
@@ -15,9 +16,12 @@ import pandas as pd  # noqa: E402
 import plotly.graph_objects as go  # noqa: E402
 from sklearn.inspection import permutation_importance  # noqa: E402
 from sklearn.metrics import confusion_matrix, roc_curve  # noqa: E402
-from sklearn.pipeline import Pipeline  # noqa: E402
+from sklearn.pipeline import Pipeline, make_pipeline  # noqa: E402
+from sklearn.preprocessing import FunctionTransformer  # noqa: E402
 
 from tabular_mlops.core.metrics import SCORERS  # noqa: E402
+
+logger = logging.getLogger(__name__)
 
 
 def _confusion_matrix_figure(predictions: pd.DataFrame) -> go.Figure:
@@ -118,6 +122,26 @@ def diagnostic_figures(
     return plot_errors(predictions), plot_fit(predictions)
 
 
+PROGRESS_EVERY = 50
+"""Columns shuffled per permutation-importance step; wide tables log each step."""
+
+
+def _restore_columns(shuffled: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
+    """``rows`` with some of its columns replaced by ``shuffled`` (same rows)."""
+    restored = rows.copy()
+    restored[list(shuffled.columns)] = shuffled
+    return restored
+
+
+def _reading_only(columns: list[str], model: Pipeline, rows: pd.DataFrame) -> Any:
+    """``model`` fed with ``columns``: the others are those of ``rows``, unshuffled,
+    so that scikit-learn's permutation importance shuffles only these columns."""
+    if len(columns) == rows.shape[1]:
+        return model
+    restore = FunctionTransformer(_restore_columns, kw_args={"rows": rows})
+    return make_pipeline(restore, model)
+
+
 def feature_importance(
     model: Pipeline,
     X: pd.DataFrame,
@@ -126,26 +150,58 @@ def feature_importance(
     metric: str,
     repeats: int,
     max_rows: int,
+    max_features: int,
     random_state: int,
 ) -> pd.DataFrame:
-    """Permutation importance of each input column on ``metric`` (at most
-    ``max_rows`` rows of ``X``, drawn at random), largest first."""
-    result = permutation_importance(
-        model,
-        X,
-        y,
-        scoring=SCORERS[task][metric],
-        n_repeats=repeats,
-        max_samples=min(max_rows, len(X)),
-        random_state=random_state,
-    )
-    importance = pd.DataFrame(
-        {
-            "feature": X.columns,
-            "importance_mean": result.importances_mean,
-            "importance_std": result.importances_std,
-        }
-    )
+    """Permutation importance of input columns on ``metric``, largest first.
+
+    At most ``max_rows`` rows and ``max_features`` columns (both drawn at random)
+    bound the cost: each shuffle is one prediction per column. Columns are
+    shuffled ``PROGRESS_EVERY`` at a time, each step logged, so that a wide table
+    shows progress; the importances are those of one call on every column.
+    """
+    rng = np.random.default_rng(random_state)
+    rows, labels = X.reset_index(drop=True), y.reset_index(drop=True)
+    if len(rows) > max_rows:
+        drawn = np.sort(rng.choice(len(rows), size=max_rows, replace=False))
+        rows, labels = rows.iloc[drawn], labels.iloc[drawn]
+    columns = list(rows.columns)
+    if len(columns) > max_features:
+        drawn = np.sort(rng.choice(len(columns), size=max_features, replace=False))
+        columns = [columns[position] for position in drawn]
+        logger.info(
+            "Permutation importance of %d of the %d input columns, drawn at random "
+            "(reporting.permutation_max_features).",
+            max_features,
+            rows.shape[1],
+        )
+    steps = []
+    for start in range(0, len(columns), PROGRESS_EVERY):
+        step = columns[start : start + PROGRESS_EVERY]
+        result = permutation_importance(
+            _reading_only(step, model, rows),
+            rows[step],
+            labels,
+            scoring=SCORERS[task][metric],
+            n_repeats=repeats,
+            random_state=random_state,
+        )
+        steps.append(
+            pd.DataFrame(
+                {
+                    "feature": step,
+                    "importance_mean": result.importances_mean,
+                    "importance_std": result.importances_std,
+                }
+            )
+        )
+        if len(columns) > PROGRESS_EVERY:
+            logger.info(
+                "Permutation importance: %d/%d columns",
+                start + len(step),
+                len(columns),
+            )
+    importance = pd.concat(steps, ignore_index=True)
     return importance.sort_values("importance_mean", ascending=False, ignore_index=True)
 
 

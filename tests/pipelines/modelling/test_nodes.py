@@ -20,6 +20,7 @@ from tabular_mlops.pipelines.modelling.nodes import (
 MODELLING = {
     "random_state": 0,
     "cv_folds": 3,
+    "large_data": {"min_rows": 100_000, "cv_folds": 2},
     "champion_metric": {"classification": "roc_auc", "regression": "rmse"},
     "preprocessing": {"min_category_frequency": 2},
     "use_tuned_hyperparameters": False,
@@ -58,7 +59,7 @@ def with_category(features: np.ndarray, rng) -> pd.DataFrame:
 def classification_data():
     rng = np.random.default_rng(0)
     features, labels = make_classification(n_samples=160, n_features=5, random_state=0)
-    spec = {"target": "y", "task": "binary"}
+    spec = {"target": "y", "task": "binary", "rows": 100}
     return (
         with_category(features, rng),
         pd.DataFrame({"y": np.where(labels, "yes", "no")}),
@@ -72,7 +73,7 @@ def regression_data():
     features, target = make_regression(
         n_samples=160, n_features=5, noise=5, random_state=0
     )
-    spec = {"target": "y", "task": "regression"}
+    spec = {"target": "y", "task": "regression", "rows": 100}
     return with_category(features, rng), pd.DataFrame({"y": target}), spec
 
 
@@ -121,7 +122,7 @@ def test_cross_validation_is_reproducible(classification_data):
 
 
 def test_rank_candidates_orders_by_cv_metric_in_its_direction():
-    spec = {"task": "regression"}
+    spec = {"task": "regression", "rows": 100}
     ranked = rank_candidates(
         MODELLING,
         spec,
@@ -131,7 +132,7 @@ def test_rank_candidates_orders_by_cv_metric_in_its_direction():
     assert ranked["family"].tolist() == ["random_forest", "linear"]
     assert ranked["rank"].tolist() == [1, 2]
 
-    spec = {"task": "binary"}
+    spec = {"task": "binary", "rows": 100}
     ranked = rank_candidates(
         MODELLING,
         spec,
@@ -156,7 +157,7 @@ TUNED = {
 
 def test_configured_hyperparameters_are_kept_unless_tuned_ones_are_asked_for():
     chosen = choose_hyperparameters(
-        candidate("linear"), TUNED, {"task": "binary"}, MODELLING
+        candidate("linear"), TUNED, {"task": "binary", "rows": 100}, MODELLING
     )
     assert chosen == {"family": "linear", "hyperparameters": {"max_iter": 500}}
 
@@ -164,7 +165,7 @@ def test_configured_hyperparameters_are_kept_unless_tuned_ones_are_asked_for():
 def test_tuned_hyperparameters_replace_the_configured_ones_for_the_task():
     modelling = MODELLING | {"use_tuned_hyperparameters": True}
     chosen = choose_hyperparameters(
-        candidate("linear"), TUNED, {"task": "binary"}, modelling
+        candidate("linear"), TUNED, {"task": "binary", "rows": 100}, modelling
     )
     assert chosen == {
         "family": "linear",
@@ -178,7 +179,9 @@ def test_tuned_hyperparameters_replace_the_configured_ones_for_the_task():
 def test_asking_for_tuned_hyperparameters_that_do_not_exist_fails(family, task):
     modelling = MODELLING | {"use_tuned_hyperparameters": True}
     with pytest.raises(InputError, match="kedro run --pipelines=tune"):
-        choose_hyperparameters(candidate(family), TUNED, {"task": task}, modelling)
+        choose_hyperparameters(
+            candidate(family), TUNED, {"task": task, "rows": 100}, modelling
+        )
 
 
 def test_cross_validation_logs_each_fold_as_it_ends(classification_data, caplog):

@@ -21,7 +21,9 @@ def test_pipeline_trains_every_family_and_picks_a_champion(tmp_path):
             "y_train": MemoryDataset(y.iloc[:100]),
             "X_test": MemoryDataset(X.iloc[100:]),
             "y_test": MemoryDataset(y.iloc[100:]),
-            "feature_spec": MemoryDataset({"target": "y", "task": "binary"}),
+            "feature_spec": MemoryDataset(
+                {"target": "y", "task": "binary", "rows": 100}
+            ),
             "tuned_hyperparameters": MemoryDataset({}),
             "candidate_comparison": CSVDataset(
                 filepath=str(tmp_path / "comparison.csv")

@@ -19,6 +19,7 @@ MODELLING = {"random_state": 0, "champion_metric": {"classification": "roc_auc"}
 REPORTING = {
     "permutation_repeats": 2,
     "permutation_max_rows": 1000,
+    "permutation_max_features": 50,
     "top_features": 3,
     "input_example_rows": 4,
 }

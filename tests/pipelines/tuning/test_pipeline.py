@@ -30,7 +30,9 @@ def test_pipeline_tunes_every_family(tmp_path):
         {
             "X_train": MemoryDataset(pd.DataFrame(features, columns=list("abcd"))),
             "y_train": MemoryDataset(pd.DataFrame({"y": np.where(labels, "a", "b")})),
-            "feature_spec": MemoryDataset({"target": "y", "task": "binary"}),
+            "feature_spec": MemoryDataset(
+                {"target": "y", "task": "binary", "rows": 100}
+            ),
             "params:modelling": MemoryDataset(MODELLING),
             "params:tuning": MemoryDataset(tuning),
             "params:data": MemoryDataset(DATA),

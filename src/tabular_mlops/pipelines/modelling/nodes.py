@@ -10,7 +10,7 @@ import pandas as pd
 from sklearn.pipeline import Pipeline
 
 from tabular_mlops.core import estimators, metrics
-from tabular_mlops.core.features import FeatureSpec, task_kind
+from tabular_mlops.core.features import FeatureSpec
 
 logger = logging.getLogger(__name__)
 
@@ -22,13 +22,16 @@ def choose_hyperparameters(
     modelling: dict[str, Any],
 ) -> dict[str, Any]:
     """The family and the hyper-parameters this run fits for its task: as configured
-    or, with ``modelling.use_tuned_hyperparameters``, as ``tune`` found them."""
+    (for a large table, with its large-data ones) or, with
+    ``modelling.use_tuned_hyperparameters``, as ``tune`` found them."""
     family, task = candidate["family"], feature_spec["task"]
     return {
         "family": family,
         "hyperparameters": estimators.choose_hyperparameters(
             family,
-            configured=candidate["hyperparameters"][task_kind(task)],
+            configured=estimators.configured_hyperparameters(
+                candidate, task, feature_spec["rows"], modelling["large_data"]
+            ),
             tuned_by_family=tuned_hyperparameters,
             task=task,
             use_tuned=modelling["use_tuned_hyperparameters"],
@@ -80,7 +83,9 @@ def cross_validate_candidate(
         X_train,
         y_train[feature_spec["target"]],
         task,
-        cv_folds=modelling["cv_folds"],
+        cv_folds=metrics.cv_folds_for(
+            feature_spec["rows"], modelling["cv_folds"], modelling["large_data"]
+        ),
         random_state=modelling["random_state"],
         progress=(family, metrics.champion_metric(modelling["champion_metric"], task)),
     )

@@ -42,7 +42,7 @@ def compute_feature_importance(
     modelling: dict[str, Any],
     reporting: dict[str, Any],
 ) -> pd.DataFrame:
-    """Permutation importance of each input column on the test set, largest first."""
+    """Permutation importance of the input columns on the test set, largest first."""
     task = feature_spec["task"]
     return reports.feature_importance(
         champion_model,
@@ -52,6 +52,7 @@ def compute_feature_importance(
         metric=metrics.champion_metric(modelling["champion_metric"], task),
         repeats=reporting["permutation_repeats"],
         max_rows=reporting["permutation_max_rows"],
+        max_features=reporting["permutation_max_features"],
         random_state=modelling["random_state"],
     )
 

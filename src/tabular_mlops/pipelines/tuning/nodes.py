@@ -27,7 +27,9 @@ def tune_candidate(
     family, task = candidate["family"], feature_spec["task"]
     kind = task_kind(task)
     metric = metrics.champion_metric(modelling["champion_metric"], task)
-    configured = candidate["hyperparameters"][kind]
+    configured = estimators.configured_hyperparameters(
+        candidate, task, feature_spec["rows"], modelling["large_data"]
+    )
     y = y_train[feature_spec["target"]]
 
     def objective(suggested: dict[str, Any]) -> float:
@@ -44,7 +46,9 @@ def tune_candidate(
             X_train,
             y,
             task,
-            cv_folds=modelling["cv_folds"],
+            cv_folds=metrics.cv_folds_for(
+                feature_spec["rows"], modelling["cv_folds"], modelling["large_data"]
+            ),
             random_state=modelling["random_state"],
         )
         return scores[f"cv_{metric}"]
