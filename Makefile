@@ -11,7 +11,7 @@ export KEDRO_DISABLE_TELEMETRY := 1
 export MLFLOW_DISABLE_TELEMETRY := true
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install train test test-fast lint format viz ui docs lock clean tune gate inference serve serve-image ml-test-score bench bench-tuning
+.PHONY: install train test test-fast lint format viz ui docs lock clean tune gate baseline compare inference serve serve-image ml-test-score bench bench-tuning
 .PHONY: airflow airflow-dags airflow-run airflow-lock
 
 LOCKS := requirements.lock requirements-server.lock requirements-dev.lock
@@ -31,8 +31,14 @@ train: $(STAMP)  ## Run the train pipeline on the default data set.
 tune: $(STAMP)  ## Search hyper-parameters per model family (Optuna).
 	$(BIN)/kedro run --pipelines=tune
 
-gate: $(STAMP)  ## Exit non-zero if the last trained model is worse than the champion.
+gate: $(STAMP)  ## Judge the last trained model (floors, committed baseline, champion); exit 1 if it fails.
 	$(BIN)/kedro run --pipelines=gate
+
+baseline: $(STAMP)  ## Record the last train run's test metrics in metrics/baseline.yml, to commit.
+	$(BIN)/kedro run --pipelines=baseline
+
+compare: $(STAMP)  ## Parameters and metrics that differ between the last two train runs.
+	$(BIN)/kedro compare
 
 inference: $(STAMP)  ## Score the held-out rows with the registered champion.
 	$(BIN)/kedro run --pipelines=inference

@@ -75,6 +75,16 @@ def test_the_shipped_parameters_are_valid(base_parameters):
             1,
             "large_data.cv_folds = 1: .*or equal to 2",
         ),
+        (
+            "gate.thresholds.classification.auc",
+            0.9,
+            "classification.auc.\\[key\\] = .auc.: Input should be .accuracy",
+        ),
+        (
+            "gate.champion.max_drop",
+            -0.1,
+            "gate.champion.max_drop = -0.1: .*or equal to 0",
+        ),
         ("reporting.top_features", "many", "reporting.top_features = 'many'"),
         ("modeling.cv_folds", 3, "modeling: unknown top-level key; allowed: data"),
     ],

@@ -1,5 +1,6 @@
 """Project CLI: ``kedro run`` answers bad input with one short message and skips
-the nodes that have nothing new to do.
+the nodes that have nothing new to do; ``kedro compare`` shows what differs between
+runs.
 
 Kedro uses this module's ``run`` in place of its own (same options, plus
 ``--verbose``; the default runner is ``SkipUnchangedRunner``, see ``skip_unchanged``:
@@ -20,9 +21,18 @@ from typing import Any
 
 import click
 from kedro.framework.cli.project import run as kedro_run
+from kedro.framework.session import KedroSession
+from mlflow import MlflowClient
 
-from tabular_mlops.core.errors import find_input_error
+from tabular_mlops.core.comparison import comparison_table
+from tabular_mlops.core.errors import InputError, find_input_error
 from tabular_mlops.tracking.run_lifecycle import end_interrupted_run
+from tabular_mlops.tracking.run_lookup import (
+    find_run,
+    last_runs,
+    run_record,
+    tracking_experiment_id,
+)
 
 DEFAULT_RUNNER = "tabular_mlops.skip_unchanged.SkipUnchangedRunner"
 
@@ -100,3 +110,56 @@ run = click.Command(
     help=kedro_run.help,
 )
 cli.add_command(run)
+
+
+@cli.command()
+@click.argument("runs", nargs=-1, metavar="[RUN]...")
+@click.option(
+    "--last",
+    type=click.IntRange(min=2),
+    help="Compare the last N finished runs of --pipeline (without RUN: 2).",
+)
+@click.option(
+    "--pipeline",
+    default="train",
+    show_default=True,
+    help="The pipeline whose runs `latest` and --last mean.",
+)
+@click.option("--md", is_flag=True, help="A Markdown table, e.g. for a CI job summary.")
+@click.option("--env", "-e", help="The Kedro environment whose tracking store to read.")
+def compare(
+    runs: tuple[str, ...], last: int | None, pipeline: str, md: bool, env: str | None
+) -> None:
+    """Print the parameters and metrics that differ between runs, like `dvc exp
+    diff`. RUN is a run id, `latest` or `champion` (the run of the registered
+    champion); without RUN, the last two runs of --pipeline, oldest first."""
+    logging.disable(
+        logging.INFO
+    )  # the session's set-up messages; the table is the output
+    session = KedroSession.create(env=env)
+    with session:
+        experiment_id = tracking_experiment_id(session)
+        model_name = session.load_context().params["registry"]["model_name"]
+    logging.disable(logging.NOTSET)
+    client = MlflowClient()
+    try:
+        if runs and last:
+            raise InputError("name runs or use --last, not both")
+        found = [
+            find_run(client, run, experiment_id, pipeline, model_name) for run in runs
+        ] or last_runs(client, experiment_id, pipeline, last or 2)[::-1]
+        labels = [
+            f"{name} ({run.info.run_id[:8]})"
+            if name in ("latest", "champion")
+            else run.info.run_id[:8]
+            for name, run in zip(runs or [""] * len(found), found, strict=True)
+        ]
+        records = {label: run_record(run) for label, run in zip(labels, found)}
+        if len(records) < 2:
+            raise InputError(
+                f"found {len(records)} run to compare, needs two different ones "
+                f"(--pipeline {pipeline})"
+            )
+    except InputError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(comparison_table(records, markdown=md), nl=False)

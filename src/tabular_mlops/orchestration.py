@@ -20,6 +20,8 @@ from kedro.framework.startup import bootstrap_project
 from mlflow import MlflowClient
 from mlflow.entities import RunStatus
 
+from tabular_mlops.tracking.run_lookup import tracking_experiment_id
+
 
 @contextlib.contextmanager
 def _session(
@@ -52,13 +54,6 @@ def nested_params(params: Mapping[str, Any]) -> dict[str, Any]:
     return nested
 
 
-def _tracking_experiment_id(session: KedroSession) -> str:
-    """Sets MLflow up from the environment's mlflow.yml; returns the experiment's id."""
-    context = session.load_context()  # kedro-mlflow sets the tracking URI here
-    name = context.mlflow.tracking.experiment.name  # type: ignore[attr-defined]  # set by kedro-mlflow
-    return mlflow.set_experiment(name).experiment_id
-
-
 def start_tracking(
     project_path: str | Path, env: str, pipeline_name: str, tags: Mapping[str, str]
 ) -> str:
@@ -67,7 +62,7 @@ def start_tracking(
     Looking it up first makes a retried or re-run first task join the same MLflow run.
     """
     with _session(project_path, env) as session:
-        experiment_id = _tracking_experiment_id(session)
+        experiment_id = tracking_experiment_id(session)
         matching = " and ".join(
             f"tags.`{key}` = '{value}'" for key, value in tags.items()
         )
@@ -109,6 +104,6 @@ def end_tracking(
 ) -> None:
     """Mark the orchestrator's MLflow run FINISHED, or FAILED if a task failed."""
     with _session(project_path, env) as session:
-        _tracking_experiment_id(session)
+        tracking_experiment_id(session)
         status = RunStatus.FINISHED if succeeded else RunStatus.FAILED
         MlflowClient().set_terminated(mlflow_run_id, RunStatus.to_string(status))

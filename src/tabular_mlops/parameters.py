@@ -149,6 +149,22 @@ class RegistryParameters(Section):
     margin: float = Field(ge=0)
 
 
+class GateThresholds(Section):
+    classification: dict[ClassificationMetric, float]
+    regression: dict[RegressionMetric, float]
+
+
+class AllowedChange(Section):
+    max_drop: float | None = Field(ge=0)
+    max_relative_drop: float | None = Field(ge=0)
+
+
+class GateParameters(Section):
+    thresholds: GateThresholds
+    baseline: AllowedChange
+    champion: AllowedChange
+
+
 class InferenceOverrides(BaseModel):
     """``--params "inference.…"`` for the inference catalog entries (globals.yml)."""
 
@@ -168,6 +184,7 @@ Parameters = create_model(
     reporting=ReportingParameters,
     tuning=TuningParameters,
     registry=RegistryParameters,
+    gate=GateParameters,
     inference=(InferenceOverrides | None, None),
     **_candidate_blocks,
 )

@@ -1,5 +1,5 @@
 """Project pipelines: the stages, ``train`` (which runs them all), ``tune``,
-``gate`` and ``inference``. Start reading here: each stage is a folder of
+``gate``, ``baseline`` and ``inference``. Start reading here: each stage is a folder of
 ``pipelines/`` with its ``pipeline.py`` and thin ``nodes.py`` over ``core``."""
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ from kedro.pipeline import Pipeline
 from tabular_mlops.core.estimators import MODEL_FAMILIES
 from tabular_mlops.pipelines import (
     data_processing,
+    gate,
     inference,
     modelling,
     promotion,
@@ -43,6 +44,7 @@ def register_pipelines() -> dict[str, Pipeline]:
         "__default__": train,
         **single_family,
         "tune": stages["data_processing"] + tuning.create_pipeline(),
-        "gate": promotion.create_gate_pipeline(),
+        "gate": gate.create_pipeline(),
+        "baseline": gate.create_baseline_pipeline(),
         "inference": inference.create_pipeline(),
     }

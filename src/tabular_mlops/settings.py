@@ -5,6 +5,7 @@ import warnings
 
 from omegaconf.resolvers import oc
 
+from tabular_mlops.gate_summary import GateSummaryHook
 from tabular_mlops.parameters import ParameterValidationHook
 from tabular_mlops.project_paths import project_root
 from tabular_mlops.run_lock import ProjectRunLockHook
@@ -35,6 +36,7 @@ HOOKS = (
     TrackingStoreCheckHook(),
     TuningTrialRunsHook(),
     TrainingSummaryHook(),
+    GateSummaryHook(),
     ForgetRerunNodesHook(),
     BatchedMlflowHook(),  # last: called first, where kedro-mlflow's own hook would be
 )

@@ -91,9 +91,8 @@ def test_first_model_is_champion_a_better_one_is_promoted_a_worse_one_is_not(
 ):
     _, promotions = lifecycle
     assert [p["alias"] for p in promotions] == ["champion", "champion", "challenger"]
-    assert [p["passes_gate"] for p in promotions] == [True, True, False]
     assert promotions[0]["reason"].startswith("first model")
-    assert promotions[1]["new"] > promotions[1]["champion"]
+    assert promotions[1]["new"]["accuracy"] > promotions[1]["champion"]["accuracy"]
     assert promotions[2]["reason"].startswith("worse than the champion")
     client = MlflowClient()
     assert client.get_registered_model(MODEL).aliases == {
@@ -107,7 +106,7 @@ def test_first_model_is_champion_a_better_one_is_promoted_a_worse_one_is_not(
 
 
 def test_gate_exits_non_zero_after_a_model_worse_than_the_champion(lifecycle):
-    project, _ = lifecycle
+    project, promotions = lifecycle
     kedro = Path(sys.executable).with_name("kedro")  # `make gate` runs this command
     gate = subprocess.run(
         [kedro, "run", "--pipelines=gate"],
@@ -117,7 +116,13 @@ def test_gate_exits_non_zero_after_a_model_worse_than_the_champion(lifecycle):
         check=False,
     )
     assert gate.returncode == 1
-    assert "QualityGateError" in gate.stdout + gate.stderr
+    champion = promotions[2]["champion"]["accuracy"]
+    assert f"worse than the champion {champion:.4f}" in gate.stderr
+    assert gate.stderr.count("Error: quality gate failed: test ") == 1
+    assert "## Quality gate: FAILED (breast_cancer (bundled))" in gate.stdout
+    assert "| champion v2 |" in gate.stdout
+    assert "Not applied: baseline: no block for breast_cancer (bundled)" in gate.stdout
+    assert "Traceback" not in gate.stderr
 
 
 def test_inference_scores_like_the_registered_champion(lifecycle):

@@ -1,4 +1,4 @@
-"""Whether a new model replaces the registered champion, and the quality gate."""
+"""Whether a new model replaces the registered champion."""
 
 from __future__ import annotations
 
@@ -9,10 +9,6 @@ from tabular_mlops.core.features import FeatureSpec, feature_columns
 from tabular_mlops.core.metrics import improvement
 
 logger = logging.getLogger(__name__)
-
-
-class QualityGateError(Exception):
-    """The last trained model failed the quality gate; the message says why."""
 
 
 def not_comparable_reason(champion: FeatureSpec, new: FeatureSpec) -> str:
@@ -41,43 +37,41 @@ def not_comparable_reason(champion: FeatureSpec, new: FeatureSpec) -> str:
 def decide_promotion(
     scores: dict[str, Any], model_name: str, margin: float
 ) -> dict[str, Any]:
-    """The new model's alias, whether it passes the quality gate, and why.
+    """The new model's alias and why.
 
     It becomes ``champion`` when there is none yet or when it beats the champion on
-    the metric by at least ``margin``, else ``challenger``. It fails the gate when it
-    is worse by more than the margin. A model that cannot be compared with the
-    champion is registered as ``challenger`` with the reason, and fails the gate.
+    the metric by at least ``margin``, else ``challenger``. A model that cannot be
+    compared with the champion is registered as ``challenger`` with the reason.
     """
-    metric, version = scores["metric"], None
-    new, champion = scores["new"], scores["champion"]
+    metric = scores["metric"]
+    new = scores["new"][metric]
     if scores["not_comparable"]:
-        promoted, passes_gate = False, False
+        promoted = False
         reason = (
             f"cannot be compared with champion v{scores['champion_version']}: "
             f"{scores['not_comparable']}. Registered as challenger; use another "
             "registry.model_name for a different model."
         )
-    elif champion is None:
-        promoted, passes_gate = True, True
+    elif scores["champion"] is None:
+        promoted = True
         reason = f"first model of '{model_name}' ({metric}={new:.4f})"
     else:
-        version = scores["champion_version"]
+        champion = scores["champion"][metric]
         gain = improvement(metric, new, champion)
-        promoted, passes_gate = gain >= margin, gain >= -margin
+        promoted = gain >= margin
         comparison = (
-            f"test {metric} {new:.4f} vs {champion:.4f} of champion v{version} "
-            f"(improvement {gain:+.4f}, margin {margin})"
+            f"test {metric} {new:.4f} vs {champion:.4f} of champion "
+            f"v{scores['champion_version']} (improvement {gain:+.4f}, margin {margin})"
         )
         if promoted:
             reason = f"beats the champion: {comparison}"
-        elif passes_gate:
+        elif gain >= 0:
             reason = f"does not beat the champion by the margin: {comparison}"
         else:
-            reason = f"worse than the champion by more than the margin: {comparison}"
+            reason = f"worse than the champion: {comparison}"
     decision = {
         "alias": "champion" if promoted else "challenger",
         "promoted": promoted,
-        "passes_gate": passes_gate,
         "reason": reason,
         **scores,
     }
@@ -85,10 +79,3 @@ def decide_promotion(
         "Registering as %s: %s", decision["alias"], reason
     )
     return decision
-
-
-def check_quality_gate(promotion: dict[str, Any]) -> None:
-    """Raise ``QualityGateError`` when the last trained model failed the gate."""
-    if not promotion["passes_gate"]:
-        raise QualityGateError(promotion["reason"])
-    logger.info("Quality gate passed: %s", promotion["reason"])

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from typing import Any
 
 import pandas as pd
 from sklearn import datasets as sklearn_datasets
@@ -26,3 +27,8 @@ def load_bundled_dataset(name: str) -> pd.DataFrame:
     if "target_names" in bunch:
         table["target"] = bunch.target_names[table["target"]]
     return table
+
+
+def source_name(data: Mapping[str, Any]) -> str:
+    """What a run was trained on, in words: the user's file, or the bundled set."""
+    return data["filepath"] or f"{data['dataset']} (bundled)"

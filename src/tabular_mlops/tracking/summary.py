@@ -15,6 +15,7 @@ from kedro.pipeline import Pipeline
 
 from tabular_mlops.catalog_names import CANDIDATE_COMPARISON, FEATURE_SPEC
 from tabular_mlops.core.metrics import LOWER_IS_BETTER, champion_metric
+from tabular_mlops.core.sources import source_name
 
 logger = logging.getLogger(__name__)
 
@@ -26,7 +27,7 @@ def training_summary(
     metric: str,
 ) -> list[str]:
     """What a training run did, one sentence a line: data, task, candidates, champion."""
-    source = data["filepath"] or f"{data['dataset']} (bundled)"
+    source = source_name(data)
     direction = "lower" if metric in LOWER_IS_BETTER else "higher"
     champion = candidate_comparison.iloc[0]
     return [

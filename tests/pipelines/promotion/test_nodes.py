@@ -2,14 +2,12 @@ import pandas as pd
 import pytest
 
 from tabular_mlops.core.model import InferencePipeline
-from tabular_mlops.core.promotion import QualityGateError
 from tabular_mlops.pipelines.data_processing.nodes import (
     build_feature_spec,
     clean_table,
 )
 from tabular_mlops.pipelines.modelling.nodes import train_candidate
 from tabular_mlops.pipelines.promotion.nodes import (
-    check_quality_gate,
     decide_promotion,
     prepare_registration,
     score_against_champion,
@@ -60,7 +58,12 @@ def test_the_registered_spec_holds_the_columns_the_model_learnt(trained):
 
 def test_registration_example_holds_the_model_columns_as_json_sends_them(trained):
     model, spec, table, raw_rows = trained
-    promotion = {"alias": "champion", "metric": "roc_auc", "new": 0.9, "reason": "x"}
+    promotion = {
+        "alias": "champion",
+        "metric": "roc_auc",
+        "new": {"roc_auc": 0.9, "accuracy": 0.8},
+        "reason": "x",
+    }
     comparison = pd.DataFrame(
         {"family": ["linear"], "rank": [1], "cv_roc_auc": [0.8], "test_roc_auc": [0.9]}
     )
@@ -96,15 +99,24 @@ def test_score_against_no_champion_scores_the_new_model_only(trained):
         spec,
         MODELLING,
     )
-    assert scores["metric"] == "roc_auc" and 0.5 < scores["new"] <= 1
+    assert scores["task"] == "binary" and scores["metric"] == "roc_auc"
+    assert set(scores["new"]) == {
+        "accuracy",
+        "balanced_accuracy",
+        "f1_macro",
+        "roc_auc",
+        "log_loss",
+    }
+    assert 0.5 < scores["new"]["roc_auc"] <= 1
     assert scores["champion"] is None and not scores["not_comparable"]
 
 
 def scores(new, champion, metric="roc_auc", **more):
     return {
+        "task": "binary",
         "metric": metric,
-        "new": new,
-        "champion": champion,
+        "new": {metric: new},
+        "champion": None if champion is None else {metric: champion},
         "champion_version": None if champion is None else "3",
         "not_comparable": "",
         **more,
@@ -112,35 +124,28 @@ def scores(new, champion, metric="roc_auc", **more):
 
 
 @pytest.mark.parametrize(
-    ("new", "champion", "metric", "alias", "passes_gate"),
+    ("new", "champion", "metric", "alias", "reason"),
     [
-        (0.90, None, "roc_auc", "champion", True),  # first model
-        (0.95, 0.93, "roc_auc", "champion", True),  # beats by more than the margin
-        (0.935, 0.93, "roc_auc", "challenger", True),  # better, not by the margin
-        (0.925, 0.93, "roc_auc", "challenger", True),  # worse, within the margin
-        (0.90, 0.93, "roc_auc", "challenger", False),  # worse by more than the margin
-        (10.0, 12.0, "rmse", "champion", True),  # lower is better
-        (12.0, 10.0, "rmse", "challenger", False),
+        (0.90, None, "roc_auc", "champion", "first model of 'churn'"),
+        (0.95, 0.93, "roc_auc", "champion", "beats the champion"),
+        (0.935, 0.93, "roc_auc", "challenger", "does not beat the champion by"),
+        (0.90, 0.93, "roc_auc", "challenger", "worse than the champion"),
+        (10.0, 12.0, "rmse", "champion", "beats the champion"),  # lower is better
+        (12.0, 10.0, "rmse", "challenger", "worse than the champion"),
     ],
 )
-def test_promotion_and_gate(new, champion, metric, alias, passes_gate, caplog):
-    decision = decide_promotion(scores(new, champion, metric), REGISTRY)
+def test_promotion(new, champion, metric, alias, reason, caplog):
+    decision = decide_promotion(scores(new, champion, metric), REGISTRY, DATA)
     assert decision["alias"] == alias
     assert decision["promoted"] is (alias == "champion")
-    assert decision["passes_gate"] is passes_gate
+    assert decision["reason"].startswith(reason)
     assert decision["reason"] in caplog.text
+    assert decision["data"] == DATA["filepath"]
 
 
-def test_a_champion_for_another_problem_blocks_promotion_and_gate():
+def test_a_champion_for_another_problem_blocks_promotion():
     decision = decide_promotion(
-        scores(0.9, None, not_comparable="the champion predicts 'y'"), REGISTRY
+        scores(0.9, None, not_comparable="the champion predicts 'y'"), REGISTRY, DATA
     )
     assert decision["alias"] == "challenger"
-    assert not decision["passes_gate"]
     assert "registry.model_name" in decision["reason"]
-
-
-def test_quality_gate_fails_only_when_the_verdict_says_so():
-    check_quality_gate({"passes_gate": True, "reason": "fine"})
-    with pytest.raises(QualityGateError, match="worse"):
-        check_quality_gate({"passes_gate": False, "reason": "worse than champion"})

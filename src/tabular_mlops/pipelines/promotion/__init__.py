@@ -1,5 +1,5 @@
-"""Registers the champion as a whole inference pipeline, behind a promotion gate."""
+"""Registers the champion as a whole inference pipeline, as champion or challenger."""
 
-from .pipeline import create_gate_pipeline, create_pipeline
+from .pipeline import create_pipeline
 
-__all__ = ["create_gate_pipeline", "create_pipeline"]
+__all__ = ["create_pipeline"]

@@ -1,5 +1,5 @@
-"""Nodes that package the champion for the MLflow Model Registry, decide its alias
-and check the quality gate; the decisions are in ``core.promotion``."""
+"""Nodes that package the champion for the MLflow Model Registry and decide its
+alias; the decisions are in ``core.promotion``."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from tabular_mlops.core.model import (
     input_example,
     model_card,
 )
+from tabular_mlops.core.sources import source_name
 
 
 def package_inference_pipeline(
@@ -33,16 +34,18 @@ def score_against_champion(
     feature_spec: FeatureSpec,
     modelling: dict[str, Any],
 ) -> dict[str, Any]:
-    """The champion metric of the new model and of the registered champion, both
-    scored now on the same held-out rows (when they can be compared)."""
+    """Every test metric of the new model and of the registered champion, both
+    scored now on the same held-out rows (when they can be compared), and the
+    metric that decides between them."""
     task = feature_spec["task"]
     metric = metrics.champion_metric(modelling["champion_metric"], task)
 
-    def score(model: InferencePipeline) -> float:
+    def score(model: InferencePipeline) -> dict[str, float]:
         y = y_test[feature_spec["target"]]
-        return metrics.score_model(model.model, X_test, y, task)[metric]
+        return metrics.score_model(model.model, X_test, y, task)
 
     scores = {
+        "task": task,
         "metric": metric,
         "new": score(inference_pipeline),
         "champion": None,
@@ -61,12 +64,14 @@ def score_against_champion(
 
 
 def decide_promotion(
-    champion_scores: dict[str, Any], registry: dict[str, Any]
+    champion_scores: dict[str, Any], registry: dict[str, Any], data: dict[str, Any]
 ) -> dict[str, Any]:
-    """The new model's alias, whether it passes the quality gate, and why."""
-    return promotion.decide_promotion(
+    """The new model's alias and why, with the scores it was decided on and the
+    data they come from (what ``make gate`` and ``make baseline`` read)."""
+    decision = promotion.decide_promotion(
         champion_scores, model_name=registry["model_name"], margin=registry["margin"]
     )
+    return decision | {"data": source_name(data)}
 
 
 def prepare_registration(
@@ -80,7 +85,7 @@ def prepare_registration(
     """The model with a source-rows input example (its signature: the training
     schema), the alias it earned, the tags that explain it and its model card."""
     champion = candidate_comparison.iloc[0]
-    spec = inference_pipeline.feature_spec
+    spec, metric = inference_pipeline.feature_spec, promotion_decision["metric"]
     held_out = {
         name.removeprefix("test_"): float(value)
         for name, value in champion.items()
@@ -91,7 +96,7 @@ def prepare_registration(
         "input_example": input_example(X_test, spec, reporting["input_example_rows"]),
         "alias": promotion_decision["alias"],
         "tags": {
-            f"test_{promotion_decision['metric']}": f"{promotion_decision['new']:.6f}",
+            f"test_{metric}": f"{promotion_decision['new'][metric]:.6f}",
             "promotion": promotion_decision["reason"],
             "family": str(champion["family"]),
         },
@@ -99,11 +104,6 @@ def prepare_registration(
             spec,
             family=str(champion["family"]),
             metrics=held_out,
-            data_name=data["filepath"] or f"{data['dataset']} (bundled)",
+            data_name=source_name(data),
         ),
     }
-
-
-def check_quality_gate(promotion_decision: dict[str, Any]) -> None:
-    """Fail the run (exit status 1) when the last trained model fails the gate."""
-    promotion.check_quality_gate(promotion_decision)

@@ -1,9 +1,8 @@
-"""Champion -> registered inference pipeline with the alias it earned; the gate."""
+"""Champion -> registered inference pipeline with the alias it earned."""
 
 from kedro.pipeline import Node, Pipeline
 
 from .nodes import (
-    check_quality_gate,
     decide_promotion,
     package_inference_pipeline,
     prepare_registration,
@@ -35,7 +34,7 @@ def create_pipeline(**kwargs) -> Pipeline:
             ),
             Node(
                 func=decide_promotion,
-                inputs=["champion_scores", "params:registry"],
+                inputs=["champion_scores", "params:registry", "params:data"],
                 outputs="promotion_decision",
                 name="decide_promotion",
             ),
@@ -52,19 +51,5 @@ def create_pipeline(**kwargs) -> Pipeline:
                 outputs="registered_model",
                 name="prepare_registration",
             ),
-        ]
-    )
-
-
-def create_gate_pipeline(**kwargs) -> Pipeline:
-    """Fails when the model the last ``train`` registered failed the gate."""
-    return Pipeline(
-        [
-            Node(
-                func=check_quality_gate,
-                inputs="promotion_decision",
-                outputs=None,
-                name="check_quality_gate",
-            )
         ]
     )

@@ -1,0 +1,76 @@
+"""Runs named the way people name them: a run id, ``latest``, ``champion`` (the run
+of the registered champion) or the last N runs of a pipeline."""
+
+from __future__ import annotations
+
+import mlflow
+from kedro.framework.session import KedroSession
+from mlflow import MlflowClient
+from mlflow.entities import Run
+from mlflow.exceptions import MlflowException
+
+from tabular_mlops.core.comparison import RunRecord
+from tabular_mlops.core.errors import InputError
+
+
+def tracking_experiment_id(session: KedroSession) -> str:
+    """Sets MLflow up from the session's mlflow.yml (kedro-mlflow's hook does, when
+    the context loads) and returns the experiment's id."""
+    context = session.load_context()
+    name = context.mlflow.tracking.experiment.name  # type: ignore[attr-defined]  # set by kedro-mlflow
+    return mlflow.set_experiment(name).experiment_id
+
+
+def last_runs(
+    client: MlflowClient, experiment_id: str, pipeline: str, count: int
+) -> list[Run]:
+    """The last ``count`` finished runs of ``pipeline`` (runs are named after their
+    pipeline), newest first."""
+    return client.search_runs(
+        [experiment_id],
+        filter_string=(
+            f"attributes.run_name = '{pipeline}' and attributes.status = 'FINISHED'"
+        ),
+        order_by=["attributes.start_time DESC"],
+        max_results=count,
+    )
+
+
+def find_run(
+    client: MlflowClient,
+    reference: str,
+    experiment_id: str,
+    pipeline: str,
+    model_name: str,
+) -> Run:
+    """The run ``reference`` names, or an ``InputError`` saying what exists."""
+    if reference == "latest":
+        runs = last_runs(client, experiment_id, pipeline, 1)
+        if not runs:
+            raise InputError(
+                f"no finished '{pipeline}' run in the tracking store "
+                f"{client.tracking_uri}; run `kedro run --pipelines={pipeline}` first"
+            )
+        return runs[0]
+    if reference == "champion":
+        try:
+            version = client.get_model_version_by_alias(model_name, "champion")
+        except MlflowException:
+            raise InputError(
+                f"'{model_name}' has no champion in the tracking store "
+                f"{client.tracking_uri}; `make train` registers one"
+            ) from None
+        return client.get_run(str(version.run_id))
+    try:
+        return client.get_run(reference)
+    except MlflowException:
+        raise InputError(
+            f"no run '{reference}' in the tracking store {client.tracking_uri}; "
+            "name a run id (the MLflow UI shows them), latest, champion, or use "
+            "--last N"
+        ) from None
+
+
+def run_record(run: Run) -> RunRecord:
+    """The parameters and metrics MLflow holds for ``run``."""
+    return RunRecord(params=dict(run.data.params), metrics=dict(run.data.metrics))
