@@ -43,9 +43,8 @@ def change_failure(
     (``max_drop``, absolute; ``max_relative_drop``, a share of the reference; null:
     no limit), or ''."""
     drop = -improvement(metric, value, reference)
-    limits = [allowed["max_drop"], None]
-    if allowed["max_relative_drop"] is not None:
-        limits[1] = allowed["max_relative_drop"] * abs(reference)
+    absolute, relative = allowed["max_drop"], allowed["max_relative_drop"]
+    limits = [absolute, None if relative is None else relative * abs(reference)]
     broken = [limit for limit in limits if limit is not None and drop > limit]
     if not broken:
         return ""
