@@ -16,11 +16,21 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 LOCKS := requirements.lock requirements-server.lock requirements-dev.lock
 
+# uv installs the locked versions many times faster than pip. pip (which every venv has)
+# installs uv itself, pinned, and does the install when uv cannot. uv reads no pip
+# configuration: it installs from PyPI unless UV_DEFAULT_INDEX / UV_INDEX name another.
+UV_VERSION := 0.13.9
+# $(call install-locked,<venv>,<what to install, as pip arguments>)
+define install-locked
+($(1)/bin/python -m pip install --quiet "uv==$(UV_VERSION)" \
+  && $(1)/bin/uv pip install --quiet --python $(1)/bin/python $(2)) \
+  || $(1)/bin/python -m pip install --quiet $(2)
+endef
+
 $(STAMP): $(LOCKS) pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade "pip==26.3"
-	$(BIN)/python -m pip install --quiet --requirement requirements-dev.lock
-	$(BIN)/python -m pip install --quiet --no-deps --editable .
+	$(call install-locked,$(VENV),--requirement requirements-dev.lock)
+	$(call install-locked,$(VENV),--no-deps --editable .)
 	touch $(STAMP)
 
 install: $(STAMP)  ## Create .venv with the locked versions and the project.
@@ -153,9 +163,8 @@ airflow airflow-dags airflow-run: export AIRFLOW__CORE__LOAD_EXAMPLES := False
 
 $(AIRFLOW_STAMP): $(ROOT)/airflow/requirements.lock $(ROOT)/pyproject.toml
 	$(PYTHON) -m venv $(AIRFLOW_VENV)
-	$(AIRFLOW_VENV)/bin/python -m pip install --quiet --upgrade "pip==26.3"
-	$(AIRFLOW_VENV)/bin/python -m pip install --quiet --no-deps --requirement $(ROOT)/airflow/requirements.lock
-	$(AIRFLOW_VENV)/bin/python -m pip install --quiet --no-deps --editable $(ROOT)
+	$(call install-locked,$(AIRFLOW_VENV),--no-deps --requirement $(ROOT)/airflow/requirements.lock)
+	$(call install-locked,$(AIRFLOW_VENV),--no-deps --editable $(ROOT))
 	touch $(AIRFLOW_STAMP)
 
 airflow: airflow-dags  ## Create .venv-airflow (Airflow 3 + kedro-airflow) and the DAGs in airflow/dags.
