@@ -2,7 +2,7 @@ from kedro.pipeline import Node
 
 from tabular_mlops.gate_summary import GateSummaryHook
 
-REPORT = "## Quality gate: passed (iris (bundled))\n\n| metric |\n"
+REPORT = "## Quality gate passed: iris (bundled)\n\n| metric |\n"
 
 
 def test_the_report_is_printed_and_appended_to_the_job_summary(

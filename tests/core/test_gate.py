@@ -100,7 +100,7 @@ def test_the_report_is_a_markdown_table_with_what_it_could_not_apply():
         verdicts, "wine (bundled)", "champion", ["champion: none yet."]
     )
     lines = report.splitlines()
-    assert lines[0] == "## Quality gate: passed (wine (bundled))"
+    assert lines[0] == "## Quality gate passed: wine (bundled)"
     header, rule, accuracy, rmse = lines[2:6]
     assert [cell.strip() for cell in header.split("|")[1:-1]] == [
         "metric",

@@ -119,7 +119,7 @@ def test_gate_exits_non_zero_after_a_model_worse_than_the_champion(lifecycle):
     champion = promotions[2]["champion"]["accuracy"]
     assert f"worse than the champion {champion:.4f}" in gate.stderr
     assert gate.stderr.count("Error: quality gate failed: test ") == 1
-    assert "## Quality gate: FAILED (breast_cancer (bundled))" in gate.stdout
+    assert "## Quality gate FAILED: breast_cancer (bundled)" in gate.stdout
     assert "| champion v2 |" in gate.stdout
     assert "Not applied: baseline: no block for breast_cancer (bundled)" in gate.stdout
     assert "Traceback" not in gate.stderr

@@ -135,7 +135,7 @@ def gate_report(
     columns = ["metric", "floor/ceiling", "baseline", champion_label, "this run"]
     columns += ["vs baseline", "vs champion", "verdict"]
     passed = not any(verdict["failures"] for verdict in verdicts)
-    title = f"## Quality gate: {'passed' if passed else 'FAILED'} ({title})"
+    title = f"## Quality gate {'passed' if passed else 'FAILED'}: {title}"
     report = f"{title}\n\n{render_table(columns, rows, markdown=True)}"
     if not_applied:
         report += "\n" + "".join(f"- Not applied: {reason}\n" for reason in not_applied)

@@ -62,7 +62,7 @@ def test_a_regression_against_the_baseline_fails_with_every_failed_criterion():
         CRITERIA,
     )
     report = report_gate(verdicts)
-    assert report.startswith(f"## Quality gate: FAILED ({DATA})")
+    assert report.startswith(f"## Quality gate FAILED: {DATA}")
     assert "| champion v4 |" in report
     with pytest.raises(QualityGateError) as failure:
         check_quality_gate(verdicts, report)
