@@ -71,6 +71,13 @@ def test_the_shipped_parameters_are_valid(base_parameters):
             "regression large_data_hyperparameters: The 'max_samples' parameter",
         ),
         (
+            "hist_gradient_boosting.candidate.wide_data_hyperparameters.regression"
+            ".max_features",
+            2.0,
+            "regression wide_data_hyperparameters: The 'max_features' parameter",
+        ),
+        ("modelling.wide_data.min_columns", 0, "min_columns = 0: .*or equal to 1"),
+        (
             "modelling.large_data.cv_folds",
             1,
             "large_data.cv_folds = 1: .*or equal to 2",

@@ -25,7 +25,7 @@ from pydantic import (
 )
 
 from tabular_mlops.core.errors import InputError
-from tabular_mlops.core.estimators import ESTIMATORS, MODEL_FAMILIES
+from tabular_mlops.core.estimators import ESTIMATORS, MODEL_FAMILIES, SIZE_RULES
 from tabular_mlops.core.metrics import SCORERS
 from tabular_mlops.core.secrets import mask_value
 from tabular_mlops.core.sources import BUNDLED_DATASETS
@@ -90,10 +90,15 @@ class LargeData(Section):
     cv_folds: int = Field(ge=2)
 
 
+class WideData(Section):
+    min_columns: int | None = Field(ge=1)
+
+
 class ModellingParameters(Section):
     random_state: int
     cv_folds: int = Field(ge=2)
     large_data: LargeData
+    wide_data: WideData
     champion_metric: ChampionMetric
     preprocessing: Preprocessing
     use_tuned_hyperparameters: bool
@@ -108,11 +113,16 @@ class Candidate(Section):
     family: ModelFamily
     hyperparameters: Hyperparameters
     large_data_hyperparameters: Hyperparameters | None = None
+    wide_data_hyperparameters: Hyperparameters | None = None
 
     @model_validator(mode="after")
     def _estimator_accepts_hyperparameters(self) -> Candidate:
         """scikit-learn's own constraints: names and ranges of each estimator."""
-        for block in ("hyperparameters", "large_data_hyperparameters"):
+        blocks = (
+            "hyperparameters",
+            *(f"{rule}_hyperparameters" for rule in SIZE_RULES),
+        )
+        for block in blocks:
             for kind, values in getattr(self, block) or ():
                 estimator = ESTIMATORS[self.family][kind]()
                 try:

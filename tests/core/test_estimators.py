@@ -55,28 +55,54 @@ FOREST = {
         "regression": {"n_estimators": 100},
     },
     "large_data_hyperparameters": {"classification": {"max_samples": 50_000}},
+    "wide_data_hyperparameters": {"classification": {"max_features": 0.1}},
 }
-LARGE_DATA = {"min_rows": 100_000, "cv_folds": 2}
+MODELLING = {
+    "large_data": {"min_rows": 100_000, "cv_folds": 2},
+    "wide_data": {"min_columns": 1000},
+}
+
+
+def spec(task, rows, columns=10):
+    numeric = [f"x{i}" for i in range(columns)]
+    return {
+        "task": task,
+        "rows": rows,
+        "numeric": numeric,
+        "categorical": [],
+        "datetime": [],
+    }
 
 
 @pytest.mark.parametrize(
-    ("task", "rows", "expected"),
+    ("table", "expected"),
     [
-        ("binary", 99_999, {"n_estimators": 200}),
-        ("binary", 100_000, {"n_estimators": 200, "max_samples": 50_000}),
-        ("regression", 500_000, {"n_estimators": 100}),  # none for this kind
+        (spec("binary", 99_999), {"n_estimators": 200}),
+        (spec("binary", 100_000), {"n_estimators": 200, "max_samples": 50_000}),
+        (spec("binary", 500, columns=1000), {"n_estimators": 200, "max_features": 0.1}),
+        (
+            spec("binary", 10**6, columns=3000),
+            {"n_estimators": 200, "max_samples": 50_000, "max_features": 0.1},
+        ),
+        (spec("regression", 10**6, columns=3000), {"n_estimators": 100}),  # none
     ],
 )
-def test_a_large_table_gets_the_large_data_hyperparameters_on_top(task, rows, expected):
-    assert configured_hyperparameters(FOREST, task, rows, LARGE_DATA) == expected
+def test_a_large_or_wide_table_gets_those_hyperparameters_on_top(table, expected):
+    assert configured_hyperparameters(FOREST, table, MODELLING) == expected
 
 
-def test_large_data_hyperparameters_are_optional_and_can_be_switched_off():
+def test_size_hyperparameters_are_optional_and_can_be_switched_off(caplog):
     plain = {key: FOREST[key] for key in ("family", "hyperparameters")}
-    assert configured_hyperparameters(plain, "binary", 10**6, LARGE_DATA) == {
-        "n_estimators": 200
+    huge = spec("binary", 10**6, columns=3000)
+    assert configured_hyperparameters(plain, huge, MODELLING) == {"n_estimators": 200}
+    never = {
+        "large_data": {"min_rows": None, "cv_folds": 2},
+        "wide_data": {"min_columns": None},
     }
-    never = LARGE_DATA | {"min_rows": None}
-    assert configured_hyperparameters(FOREST, "binary", 10**6, never) == {
-        "n_estimators": 200
-    }
+    assert configured_hyperparameters(FOREST, huge, never) == {"n_estimators": 200}
+    assert not caplog.text
+    configured_hyperparameters(FOREST, spec("binary", 10, columns=1200), MODELLING)
+    assert (
+        "random_forest: 1200 input columns, at least modelling.wide_data.min_columns"
+        "=1000: wide-data hyper-parameters {'max_features': 0.1}"
+    ) in caplog.text

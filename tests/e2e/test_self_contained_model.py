@@ -50,24 +50,25 @@ def champion(trained_project: Path, tmp_path_factory) -> Iterator[Path]:
     mlflow.set_tracking_uri(previous)
 
 
+UV = Path(sys.executable).with_name("uv")
+"""The installer `make install` puts in .venv; pip when it is not there."""
+
+
 @pytest.fixture(scope="module")
 def clean_python(champion: Path, tmp_path_factory) -> Path:
-    """A virtual environment outside the project with only the model's requirements
-    (pip's wheel cache makes later runs of the suite quicker)."""
+    """A virtual environment outside the project with only the model's requirements,
+    installed by uv (as `make install` does) or pip."""
     venv = tmp_path_factory.mktemp("clean") / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    python, requirements = venv / "bin/python", champion / "requirements.txt"
+    install = (
+        [UV, "pip", "install", "--quiet", "--python", python]
+        if UV.exists()
+        else [python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
+    )
     started = time.monotonic()
     subprocess.run(
-        [
-            venv / "bin/python",
-            "-m",
-            "pip",
-            "install",
-            "--quiet",
-            "--disable-pip-version-check",
-            "--requirement",
-            champion / "requirements.txt",
-        ],
+        [*install, "--requirement", requirements],
         check=True,
         env=os.environ | {"PYTHONPATH": ""},
     )

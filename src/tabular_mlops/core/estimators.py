@@ -19,8 +19,13 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
 from tabular_mlops.core.errors import InputError
-from tabular_mlops.core.features import FeatureBuilder, task_kind
-from tabular_mlops.core.metrics import is_large
+from tabular_mlops.core.features import (
+    FeatureBuilder,
+    FeatureSpec,
+    feature_columns,
+    task_kind,
+)
+from tabular_mlops.core.metrics import reaches
 
 logger = logging.getLogger(__name__)
 
@@ -92,25 +97,47 @@ def build_candidate(
     )
 
 
+SIZE_RULES = {
+    "large_data": ("min_rows", "labelled rows"),
+    "wide_data": ("min_columns", "input columns"),
+}
+"""Blocks of ``modelling`` that set a table-size threshold: the threshold's key and
+what it counts. A family's ``<block>_hyperparameters`` apply from that size on."""
+
+
+def table_size(feature_spec: FeatureSpec) -> dict[str, int]:
+    """What each size rule counts in the table ``feature_spec`` describes."""
+    return {
+        "large_data": feature_spec["rows"],
+        "wide_data": len(feature_columns(feature_spec)),
+    }
+
+
 def configured_hyperparameters(
-    candidate: dict[str, Any], task: str, rows: int, large_data: dict[str, Any]
+    candidate: dict[str, Any], feature_spec: FeatureSpec, modelling: dict[str, Any]
 ) -> dict[str, Any]:
-    """A candidate block's hyper-parameters for ``task`` and, on a large table of
-    ``rows`` labelled rows, its ``large_data_hyperparameters`` on top (logged)."""
-    kind = task_kind(task)
-    configured = candidate["hyperparameters"][kind]
-    larger = (candidate.get("large_data_hyperparameters") or {}).get(kind)
-    if not larger or not is_large(rows, large_data):
-        return configured
-    logger.info(
-        "%s: %d labelled rows, at least modelling.large_data.min_rows=%d: "
-        "large-data hyper-parameters %s",
-        candidate["family"],
-        rows,
-        large_data["min_rows"],
-        larger,
-    )
-    return configured | larger
+    """A candidate block's hyper-parameters for the task and, on a large or wide
+    table, its ``large_data_hyperparameters`` / ``wide_data_hyperparameters`` on top,
+    each logged with the threshold that called for it."""
+    kind = task_kind(feature_spec["task"])
+    chosen = candidate["hyperparameters"][kind]
+    for rule, count in table_size(feature_spec).items():
+        extra = (candidate.get(f"{rule}_hyperparameters") or {}).get(kind)
+        key, counted = SIZE_RULES[rule]
+        if extra and reaches(count, modelling[rule][key]):
+            logger.info(
+                "%s: %d %s, at least modelling.%s.%s=%d: %s hyper-parameters %s",
+                candidate["family"],
+                count,
+                counted,
+                rule,
+                key,
+                modelling[rule][key],
+                rule.replace("_", "-"),
+                extra,
+            )
+            chosen = chosen | extra
+    return chosen
 
 
 def choose_hyperparameters(

@@ -65,17 +65,16 @@ def score_model(
     }
 
 
-def is_large(rows: int, large_data: Mapping[str, Any]) -> bool:
-    """Whether a table of ``rows`` labelled rows gets the large-data settings:
-    from ``large_data.min_rows`` on (null: never)."""
-    return large_data["min_rows"] is not None and rows >= large_data["min_rows"]
+def reaches(count: int, threshold: int | None) -> bool:
+    """Whether a table's size reaches a size rule's threshold (null: never)."""
+    return threshold is not None and count >= threshold
 
 
 def cv_folds_for(rows: int, cv_folds: int, large_data: Mapping[str, Any]) -> int:
     """The folds to cross-validate a table of ``rows`` labelled rows with:
     ``cv_folds``, or ``large_data.cv_folds`` for a large table, since each fold is a
     whole fit and a large table's estimate is stable with fewer."""
-    if not is_large(rows, large_data):
+    if not reaches(rows, large_data["min_rows"]):
         return cv_folds
     logger.info(
         "%d labelled rows, at least modelling.large_data.min_rows=%d: "

@@ -21,6 +21,7 @@ MODELLING = {
     "random_state": 0,
     "cv_folds": 3,
     "large_data": {"min_rows": 100_000, "cv_folds": 2},
+    "wide_data": {"min_columns": 1000},
     "champion_metric": {"classification": "roc_auc", "regression": "rmse"},
     "preprocessing": {"min_category_frequency": 2},
     "use_tuned_hyperparameters": False,
@@ -59,7 +60,14 @@ def with_category(features: np.ndarray, rng) -> pd.DataFrame:
 def classification_data():
     rng = np.random.default_rng(0)
     features, labels = make_classification(n_samples=160, n_features=5, random_state=0)
-    spec = {"target": "y", "task": "binary", "rows": 100}
+    spec = {
+        "target": "y",
+        "task": "binary",
+        "rows": 100,
+        "numeric": ["a"],
+        "categorical": [],
+        "datetime": [],
+    }
     return (
         with_category(features, rng),
         pd.DataFrame({"y": np.where(labels, "yes", "no")}),
@@ -73,7 +81,14 @@ def regression_data():
     features, target = make_regression(
         n_samples=160, n_features=5, noise=5, random_state=0
     )
-    spec = {"target": "y", "task": "regression", "rows": 100}
+    spec = {
+        "target": "y",
+        "task": "regression",
+        "rows": 100,
+        "numeric": ["a"],
+        "categorical": [],
+        "datetime": [],
+    }
     return with_category(features, rng), pd.DataFrame({"y": target}), spec
 
 
@@ -122,7 +137,13 @@ def test_cross_validation_is_reproducible(classification_data):
 
 
 def test_rank_candidates_orders_by_cv_metric_in_its_direction():
-    spec = {"task": "regression", "rows": 100}
+    spec = {
+        "task": "regression",
+        "rows": 100,
+        "numeric": ["a"],
+        "categorical": [],
+        "datetime": [],
+    }
     ranked = rank_candidates(
         MODELLING,
         spec,
@@ -132,7 +153,13 @@ def test_rank_candidates_orders_by_cv_metric_in_its_direction():
     assert ranked["family"].tolist() == ["random_forest", "linear"]
     assert ranked["rank"].tolist() == [1, 2]
 
-    spec = {"task": "binary", "rows": 100}
+    spec = {
+        "task": "binary",
+        "rows": 100,
+        "numeric": ["a"],
+        "categorical": [],
+        "datetime": [],
+    }
     ranked = rank_candidates(
         MODELLING,
         spec,
@@ -157,7 +184,16 @@ TUNED = {
 
 def test_configured_hyperparameters_are_kept_unless_tuned_ones_are_asked_for():
     chosen = choose_hyperparameters(
-        candidate("linear"), TUNED, {"task": "binary", "rows": 100}, MODELLING
+        candidate("linear"),
+        TUNED,
+        {
+            "task": "binary",
+            "rows": 100,
+            "numeric": ["a"],
+            "categorical": [],
+            "datetime": [],
+        },
+        MODELLING,
     )
     assert chosen == {"family": "linear", "hyperparameters": {"max_iter": 500}}
 
@@ -165,7 +201,16 @@ def test_configured_hyperparameters_are_kept_unless_tuned_ones_are_asked_for():
 def test_tuned_hyperparameters_replace_the_configured_ones_for_the_task():
     modelling = MODELLING | {"use_tuned_hyperparameters": True}
     chosen = choose_hyperparameters(
-        candidate("linear"), TUNED, {"task": "binary", "rows": 100}, modelling
+        candidate("linear"),
+        TUNED,
+        {
+            "task": "binary",
+            "rows": 100,
+            "numeric": ["a"],
+            "categorical": [],
+            "datetime": [],
+        },
+        modelling,
     )
     assert chosen == {
         "family": "linear",
@@ -180,7 +225,16 @@ def test_asking_for_tuned_hyperparameters_that_do_not_exist_fails(family, task):
     modelling = MODELLING | {"use_tuned_hyperparameters": True}
     with pytest.raises(InputError, match="kedro run --pipelines=tune"):
         choose_hyperparameters(
-            candidate(family), TUNED, {"task": task, "rows": 100}, modelling
+            candidate(family),
+            TUNED,
+            {
+                "task": task,
+                "rows": 100,
+                "numeric": ["a"],
+                "categorical": [],
+                "datetime": [],
+            },
+            modelling,
         )
 
 

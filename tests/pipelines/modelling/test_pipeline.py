@@ -22,7 +22,14 @@ def test_pipeline_trains_every_family_and_picks_a_champion(tmp_path):
             "X_test": MemoryDataset(X.iloc[100:]),
             "y_test": MemoryDataset(y.iloc[100:]),
             "feature_spec": MemoryDataset(
-                {"target": "y", "task": "binary", "rows": 100}
+                {
+                    "target": "y",
+                    "task": "binary",
+                    "rows": 100,
+                    "numeric": ["a"],
+                    "categorical": [],
+                    "datetime": [],
+                }
             ),
             "tuned_hyperparameters": MemoryDataset({}),
             "candidate_comparison": CSVDataset(

@@ -31,7 +31,18 @@ def data():
     features, labels = make_classification(n_samples=120, n_features=4, random_state=0)
     X = pd.DataFrame(features, columns=list("abcd"))
     y = pd.DataFrame({"y": np.where(labels, "yes", "no")})
-    return X, y, {"target": "y", "task": "binary", "rows": 100}
+    return (
+        X,
+        y,
+        {
+            "target": "y",
+            "task": "binary",
+            "rows": 100,
+            "numeric": ["a"],
+            "categorical": [],
+            "datetime": [],
+        },
+    )
 
 
 def tune(data, **tuning):

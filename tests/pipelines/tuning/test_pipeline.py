@@ -31,7 +31,14 @@ def test_pipeline_tunes_every_family(tmp_path):
             "X_train": MemoryDataset(pd.DataFrame(features, columns=list("abcd"))),
             "y_train": MemoryDataset(pd.DataFrame({"y": np.where(labels, "a", "b")})),
             "feature_spec": MemoryDataset(
-                {"target": "y", "task": "binary", "rows": 100}
+                {
+                    "target": "y",
+                    "task": "binary",
+                    "rows": 100,
+                    "numeric": ["a"],
+                    "categorical": [],
+                    "datetime": [],
+                }
             ),
             "params:modelling": MemoryDataset(MODELLING),
             "params:tuning": MemoryDataset(tuning),

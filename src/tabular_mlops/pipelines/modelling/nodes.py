@@ -30,7 +30,7 @@ def choose_hyperparameters(
         "hyperparameters": estimators.choose_hyperparameters(
             family,
             configured=estimators.configured_hyperparameters(
-                candidate, task, feature_spec["rows"], modelling["large_data"]
+                candidate, feature_spec, modelling
             ),
             tuned_by_family=tuned_hyperparameters,
             task=task,

@@ -28,7 +28,7 @@ def tune_candidate(
     kind = task_kind(task)
     metric = metrics.champion_metric(modelling["champion_metric"], task)
     configured = estimators.configured_hyperparameters(
-        candidate, task, feature_spec["rows"], modelling["large_data"]
+        candidate, feature_spec, modelling
     )
     y = y_train[feature_spec["target"]]
 
