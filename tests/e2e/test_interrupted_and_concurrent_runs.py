@@ -23,6 +23,9 @@ ENVIRONMENT = os.environ | {"DO_NOT_TRACK": "1", "KEDRO_DISABLE_TELEMETRY": "1"}
 
 QUICK = "random_forest.candidate.hyperparameters.classification.n_estimators=20,modelling.cv_folds=3"
 """A shorter training: these tests are about runs, not models."""
+LONG = "random_forest.candidate.hyperparameters.classification.n_estimators=800"
+"""A first run that is surely still going when a second one has started up (about
+7 s): a quick run on a small data set could end before."""
 
 
 def start(project: Path, *options: str, **environment: str) -> subprocess.Popen:
@@ -122,7 +125,7 @@ def test_a_run_left_running_by_kill_9_is_failed_by_the_next_run(project):
 
 
 def test_a_second_run_in_the_same_folder_refuses_naming_the_first(project):
-    first = start(project, "--params", f"data.dataset=wine,{QUICK}")
+    first = start(project, "--params", f"data.dataset=wine,{LONG}")
     wait_for_running_run(project, 1)
     second = subprocess.run(
         [KEDRO, "run", "--pipelines=train", "--params", f"data.dataset=iris,{QUICK}"],
@@ -142,7 +145,7 @@ def test_a_second_run_in_the_same_folder_refuses_naming_the_first(project):
 
 
 def test_queued_runs_give_correct_separate_results(project):
-    first = start(project, "--params", f"data.dataset=wine,{QUICK}")
+    first = start(project, "--params", f"data.dataset=wine,{LONG}")
     wait_for_running_run(project, 1)
     second = start(
         project,
