@@ -153,12 +153,13 @@ def test_a_bad_parameter_fails_the_dag_run_fast_with_the_projects_message(
     )
     dag_run_id, tasks = last_dag_run(airflow_project)
 
+    printed = result.stdout + result.stderr
     assert result.returncode != 0
-    assert "Invalid parameters:" in result.stdout  # the project's parameter check
-    assert "data.dataset = 'nope': Input should be 'breast_cancer'" in result.stdout
+    assert "Invalid parameters:" in printed  # the project's parameter check
+    assert "data.dataset = 'nope': Input should be 'breast_cancer'" in printed
     assert tasks["ingest_source_table"] == ("failed", 0)  # no retry
     assert {tasks[family][0] for family in FAMILIES} == {"upstream_failed"}
     assert tasks["end_mlflow_run"][0] == "failed"
-    assert "task(s) ingest_source_table failed" in result.stdout
+    assert "task(s) ingest_source_table failed" in printed
     (run,) = mlflow_runs(airflow_project, dag_run_id)
     assert run.info.status == "FAILED"

@@ -24,6 +24,7 @@ from mlflow import MlflowClient
 
 from tabular_mlops.skip_unchanged import SkipUnchangedRunner
 from tabular_mlops.skip_unchanged.hooks import ForgetRerunNodesHook
+from tabular_mlops.skip_unchanged.keys import code_fingerprint
 
 NODES = """
 DIGITS = 3
@@ -170,6 +171,25 @@ def test_a_change_in_a_constant_reruns_only_the_nodes_that_use_it(run, workdir):
     run()
     write_nodes(workdir, NODES.replace("DIGITS = 3", "DIGITS = 2"))
     assert run() == {"total"}
+
+
+def test_a_function_called_through_its_module_is_part_of_the_code(workdir):
+    package = workdir / "toy_package"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "helpers.py").write_text("def double(x):\n    return 2 * x\n")
+    (package / "nodes.py").write_text(
+        "from toy_package import helpers\n\ndef node(x):\n    return helpers.double(x)\n"
+    )
+    try:
+        nodes = importlib.import_module("toy_package.nodes")
+        before = code_fingerprint(nodes.node)
+        (package / "helpers.py").write_text("def double(x):\n    return x + x\n")
+        importlib.reload(sys.modules["toy_package.helpers"])
+        assert code_fingerprint(nodes.node) != before
+    finally:
+        for name in ("toy_package.nodes", "toy_package.helpers", "toy_package"):
+            sys.modules.pop(name, None)
 
 
 def test_force_runs_every_node(run):

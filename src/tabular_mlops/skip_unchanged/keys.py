@@ -34,7 +34,9 @@ def _global_names(code: types.CodeType) -> set[str]:
 
 
 def _package(obj: Any) -> str:
-    return (getattr(obj, "__module__", None) or "").partition(".")[0]
+    """The top-level package an object (or a module) belongs to."""
+    module = obj.__name__ if isinstance(obj, types.ModuleType) else obj.__module__
+    return str(module or "").partition(".")[0]
 
 
 def code_fingerprint(func: Callable) -> str:
@@ -73,9 +75,15 @@ def code_fingerprint(func: Callable) -> str:
         seen.add(id(obj))
         digest.update(inspect.getsource(obj).encode())
         if inspect.isfunction(obj):
-            for name in sorted(_global_names(obj.__code__)):
-                if name in obj.__globals__:
-                    digest.update(f"{name}={describe(obj.__globals__[name])}".encode())
+            names = _global_names(obj.__code__)
+            for name in sorted(names & obj.__globals__.keys()):
+                value = obj.__globals__[name]
+                digest.update(f"{name}={describe(value)}".encode())
+                if isinstance(value, types.ModuleType) and _package(value) == package:
+                    # `module.function(...)`: the attribute names are in co_names too
+                    for attribute in sorted(names & vars(value).keys()):
+                        member = getattr(value, attribute)
+                        digest.update(f"{name}.{attribute}={describe(member)}".encode())
     return digest.hexdigest()
 
 
