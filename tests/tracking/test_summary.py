@@ -24,3 +24,28 @@ def test_training_summary_names_data_task_candidates_and_champion():
         "random_forest 1.5000, linear 2.2500.",
         "Champion: random_forest, test rmse 1.7500.",
     ]
+
+
+def test_a_registering_run_says_which_alias_the_model_earned_and_why():
+    comparison = pd.DataFrame(
+        {
+            "family": ["linear"],
+            "rank": [1],
+            "cv_roc_auc": [0.99],
+            "test_roc_auc": [0.98],
+        }
+    )
+    summary = training_summary(
+        data={"dataset": "breast_cancer", "filepath": None},
+        feature_spec={"rows": 569, "task": "binary", "target": "target"},
+        candidate_comparison=comparison,
+        metric="roc_auc",
+        promotion_decision={
+            "alias": "challenger",
+            "reason": "worse than the champion: test roc_auc 0.9800 vs 0.9900.",
+        },
+    )
+    assert summary[-1] == (
+        "Registered as challenger: worse than the champion: test roc_auc 0.9800 vs "
+        "0.9900. `make gate` judges it."
+    )

@@ -15,7 +15,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import plotly.graph_objects as go  # noqa: E402
 from sklearn.inspection import permutation_importance  # noqa: E402
-from sklearn.metrics import confusion_matrix, roc_curve  # noqa: E402
+from sklearn.metrics import confusion_matrix, roc_auc_score, roc_curve  # noqa: E402
 from sklearn.pipeline import Pipeline, make_pipeline  # noqa: E402
 from sklearn.preprocessing import FunctionTransformer  # noqa: E402
 
@@ -45,20 +45,21 @@ def _roc_curve_figure(predictions: pd.DataFrame) -> go.Figure:
         for column in predictions
         if column.startswith("proba_")
     ]
-    curve_classes = classes[1:] if len(classes) == 2 else classes
+    binary = len(classes) == 2
+    curve_classes = classes[1:] if binary else classes
     figure = go.Figure()
     for label in curve_classes:
-        fpr, tpr, _ = roc_curve(
-            predictions["actual"] == label, predictions[f"proba_{label}"]
-        )
-        figure.add_trace(go.Scatter(x=fpr, y=tpr, mode="lines", name=str(label)))
+        is_label, scores = predictions["actual"] == label, predictions[f"proba_{label}"]
+        fpr, tpr, _ = roc_curve(is_label, scores)
+        name = f"{label} (AUC {roc_auc_score(is_label, scores):.3f})"
+        figure.add_trace(go.Scatter(x=fpr, y=tpr, mode="lines", name=name))
     figure.add_trace(
         go.Scatter(
             x=[0, 1], y=[0, 1], mode="lines", name="chance", line={"dash": "dash"}
         )
     )
     return figure.update_layout(
-        title="ROC curve, one vs rest (test set)",
+        title=f"ROC curve{'' if binary else ', one vs rest'} (test set)",
         xaxis_title="False positive rate",
         yaxis_title="True positive rate",
     )

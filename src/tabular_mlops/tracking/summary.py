@@ -13,7 +13,11 @@ from kedro.framework.hooks import hook_impl
 from kedro.io import DataCatalog
 from kedro.pipeline import Pipeline
 
-from tabular_mlops.catalog_names import CANDIDATE_COMPARISON, FEATURE_SPEC
+from tabular_mlops.catalog_names import (
+    CANDIDATE_COMPARISON,
+    FEATURE_SPEC,
+    PROMOTION_DECISION,
+)
 from tabular_mlops.core.metrics import LOWER_IS_BETTER, champion_metric
 from tabular_mlops.core.sources import source_name
 
@@ -25,8 +29,10 @@ def training_summary(
     feature_spec: dict[str, Any],
     candidate_comparison: pd.DataFrame,
     metric: str,
+    promotion_decision: dict[str, Any] | None = None,
 ) -> list[str]:
-    """What a training run did, one sentence a line: data, task, candidates, champion."""
+    """What a training run did, one sentence a line: data, task, candidates,
+    champion and, when it registered the model, the alias it earned and why."""
     source = source_name(data)
     direction = "lower" if metric in LOWER_IS_BETTER else "higher"
     champion = candidate_comparison.iloc[0]
@@ -41,6 +47,14 @@ def training_summary(
         + ".",
         f"Champion: {champion['family']}, test {metric} "
         f"{champion[f'test_{metric}']:.4f}.",
+        *(
+            [
+                f"Registered as {promotion_decision['alias']}: "
+                f"{promotion_decision['reason'].rstrip('.')}. `make gate` judges it."
+            ]
+            if promotion_decision
+            else []
+        ),
     ]
 
 
@@ -72,6 +86,9 @@ class TrainingSummaryHook:
                 catalog["params:modelling"].load()["champion_metric"],
                 feature_spec["task"],
             ),
+            promotion_decision=catalog[PROMOTION_DECISION].load()
+            if PROMOTION_DECISION in pipeline.all_outputs()
+            else None,
         )
         comparison_file = Path(catalog[CANDIDATE_COMPARISON]._describe()["filepath"])
         run = f" (run {self._run_id})" if self._run_id else ""

@@ -51,7 +51,9 @@ def test_classification_diagnostics(fitted):
     errors, fit = plot_diagnostics(predict_test_set(model, X, y, spec), spec)
     assert errors.data[0].type == "heatmap"
     assert np.asarray(errors.data[0].z).sum() == len(X)
-    assert [trace.name for trace in fit.data] == ["pos", "chance"]
+    (curve, chance) = fit.data
+    assert curve.name.startswith("pos (AUC 0.") and chance.name == "chance"
+    assert fit.layout.title.text == "ROC curve (test set)"  # binary: not one vs rest
 
 
 def test_multiclass_roc_has_one_curve_per_class():
@@ -65,7 +67,13 @@ def test_multiclass_roc_has_one_curve_per_class():
         }
     )
     _, fit = plot_diagnostics(predictions, {"task": "multiclass"})
-    assert [trace.name for trace in fit.data] == ["a", "b", "c", "chance"]
+    assert [trace.name for trace in fit.data] == [
+        "a (AUC 1.000)",
+        "b (AUC 1.000)",
+        "c (AUC 1.000)",
+        "chance",
+    ]
+    assert fit.layout.title.text == "ROC curve, one vs rest (test set)"
 
 
 def test_regression_diagnostics():
