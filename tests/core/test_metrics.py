@@ -2,7 +2,7 @@ import logging
 
 import pytest
 
-from tabular_mlops.core.metrics import cv_folds_for
+from tabular_mlops.core.metrics import cv_folds_for, rank_candidates
 
 LARGE_DATA = {"min_rows": 100_000, "cv_folds": 2}
 
@@ -28,3 +28,10 @@ def test_the_log_says_why_a_large_table_gets_fewer_folds(caplog):
         "400000 labelled rows, at least modelling.large_data.min_rows=100000: "
         "2-fold cross-validation (modelling.large_data.cv_folds) instead of 5."
     ) in caplog.text
+
+
+def test_the_comparison_holds_scores_to_six_decimals():
+    comparison = rank_candidates(
+        {"linear": {"cv_rmse": 1.0123456789, "test_rmse": 2 / 3}}, "rmse"
+    )
+    assert comparison.loc[0, ["cv_rmse", "test_rmse"]].tolist() == [1.012346, 0.666667]

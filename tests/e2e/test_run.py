@@ -180,7 +180,8 @@ def test_train_on_other_bundled_sets(
         project_path / "data/08_reporting/candidate_comparison.csv"
     ).family[0]
     assert summary[2].startswith(f"Champion: {champion}, test {metric} ")
-    assert summary[3] == (
+    assert summary[3].startswith("Registered as champion: first model of ")
+    assert summary[4] == (
         f"MLflow (run {run.info.run_id}): `kedro mlflow ui`, then http://127.0.0.1:5000."
     )
-    assert summary[4] == "Reports and plots: data/08_reporting/"
+    assert summary[5] == "Reports and plots: data/08_reporting/"

@@ -142,12 +142,15 @@ def predict_with_probabilities(
 def rank_candidates(
     metrics_by_family: Mapping[str, Mapping[str, float]], metric: str
 ) -> pd.DataFrame:
-    """One row per candidate, best first by the cross-validated ``metric``."""
+    """One row per candidate, best first by the cross-validated ``metric``; scores
+    rounded to 6 decimals, far finer than cross-validation can tell apart, so that
+    the table and the metrics logged from it read easily."""
     comparison = pd.DataFrame.from_dict(dict(metrics_by_family), orient="index")
     comparison = comparison.rename_axis("family").reset_index()
     comparison = comparison.sort_values(
         f"cv_{metric}", ascending=metric in LOWER_IS_BETTER, kind="stable"
     ).reset_index(drop=True)
+    comparison = comparison.round(6)
     comparison.insert(1, "rank", range(1, len(comparison) + 1))
     best = comparison.iloc[0]
     logger.info(
