@@ -19,11 +19,13 @@ LOCKS := requirements.lock requirements-server.lock requirements-dev.lock
 # uv installs the locked versions many times faster than pip. pip (which every venv has)
 # installs uv itself, pinned, and does the install when uv cannot. uv reads no pip
 # configuration: it installs from PyPI unless UV_DEFAULT_INDEX / UV_INDEX name another.
+# --compile-bytecode, as pip does: where PYTHONDONTWRITEBYTECODE is set, nothing else
+# would, and every import (each `kedro run`) would take twice as long.
 UV_VERSION := 0.13.9
 # $(call install-locked,<venv>,<what to install, as pip arguments>)
 define install-locked
 ($(1)/bin/python -m pip install --quiet "uv==$(UV_VERSION)" \
-  && $(1)/bin/uv pip install --quiet --python $(1)/bin/python $(2)) \
+  && $(1)/bin/uv pip install --quiet --compile-bytecode --python $(1)/bin/python $(2)) \
   || $(1)/bin/python -m pip install --quiet $(2)
 endef
 
