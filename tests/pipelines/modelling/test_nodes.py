@@ -27,6 +27,20 @@ MODELLING = {
     "use_tuned_hyperparameters": False,
 }
 DATA = {"id_unique_share": 0.9}
+
+
+def small_spec(task: str, **more: str) -> dict:
+    """The feature spec of a small, narrow table: no large- or wide-data settings."""
+    return {
+        "task": task,
+        "rows": 100,
+        "numeric": ["a"],
+        "categorical": [],
+        "datetime": [],
+        **more,
+    }
+
+
 HYPERPARAMETERS = {
     "linear": {"classification": {"max_iter": 500}, "regression": {}},
     "random_forest": {
@@ -60,14 +74,7 @@ def with_category(features: np.ndarray, rng) -> pd.DataFrame:
 def classification_data():
     rng = np.random.default_rng(0)
     features, labels = make_classification(n_samples=160, n_features=5, random_state=0)
-    spec = {
-        "target": "y",
-        "task": "binary",
-        "rows": 100,
-        "numeric": ["a"],
-        "categorical": [],
-        "datetime": [],
-    }
+    spec = small_spec("binary", target="y")
     return (
         with_category(features, rng),
         pd.DataFrame({"y": np.where(labels, "yes", "no")}),
@@ -81,14 +88,7 @@ def regression_data():
     features, target = make_regression(
         n_samples=160, n_features=5, noise=5, random_state=0
     )
-    spec = {
-        "target": "y",
-        "task": "regression",
-        "rows": 100,
-        "numeric": ["a"],
-        "categorical": [],
-        "datetime": [],
-    }
+    spec = small_spec("regression", target="y")
     return with_category(features, rng), pd.DataFrame({"y": target}), spec
 
 
@@ -137,13 +137,7 @@ def test_cross_validation_is_reproducible(classification_data):
 
 
 def test_rank_candidates_orders_by_cv_metric_in_its_direction():
-    spec = {
-        "task": "regression",
-        "rows": 100,
-        "numeric": ["a"],
-        "categorical": [],
-        "datetime": [],
-    }
+    spec = small_spec("regression")
     ranked = rank_candidates(
         MODELLING,
         spec,
@@ -153,13 +147,7 @@ def test_rank_candidates_orders_by_cv_metric_in_its_direction():
     assert ranked["family"].tolist() == ["random_forest", "linear"]
     assert ranked["rank"].tolist() == [1, 2]
 
-    spec = {
-        "task": "binary",
-        "rows": 100,
-        "numeric": ["a"],
-        "categorical": [],
-        "datetime": [],
-    }
+    spec = small_spec("binary")
     ranked = rank_candidates(
         MODELLING,
         spec,
@@ -186,13 +174,7 @@ def test_configured_hyperparameters_are_kept_unless_tuned_ones_are_asked_for():
     chosen = choose_hyperparameters(
         candidate("linear"),
         TUNED,
-        {
-            "task": "binary",
-            "rows": 100,
-            "numeric": ["a"],
-            "categorical": [],
-            "datetime": [],
-        },
+        small_spec("binary"),
         MODELLING,
     )
     assert chosen == {"family": "linear", "hyperparameters": {"max_iter": 500}}
@@ -203,13 +185,7 @@ def test_tuned_hyperparameters_replace_the_configured_ones_for_the_task():
     chosen = choose_hyperparameters(
         candidate("linear"),
         TUNED,
-        {
-            "task": "binary",
-            "rows": 100,
-            "numeric": ["a"],
-            "categorical": [],
-            "datetime": [],
-        },
+        small_spec("binary"),
         modelling,
     )
     assert chosen == {
@@ -227,13 +203,7 @@ def test_asking_for_tuned_hyperparameters_that_do_not_exist_fails(family, task):
         choose_hyperparameters(
             candidate(family),
             TUNED,
-            {
-                "task": task,
-                "rows": 100,
-                "numeric": ["a"],
-                "categorical": [],
-                "datetime": [],
-            },
+            small_spec(task),
             modelling,
         )
 

@@ -8,7 +8,7 @@ from sklearn.datasets import make_classification
 from tabular_mlops.core.estimators import MODEL_FAMILIES
 from tabular_mlops.pipelines.modelling import create_pipeline
 
-from .test_nodes import DATA, HYPERPARAMETERS, MODELLING
+from .test_nodes import DATA, HYPERPARAMETERS, MODELLING, small_spec
 
 
 def test_pipeline_trains_every_family_and_picks_a_champion(tmp_path):
@@ -21,16 +21,7 @@ def test_pipeline_trains_every_family_and_picks_a_champion(tmp_path):
             "y_train": MemoryDataset(y.iloc[:100]),
             "X_test": MemoryDataset(X.iloc[100:]),
             "y_test": MemoryDataset(y.iloc[100:]),
-            "feature_spec": MemoryDataset(
-                {
-                    "target": "y",
-                    "task": "binary",
-                    "rows": 100,
-                    "numeric": ["a"],
-                    "categorical": [],
-                    "datetime": [],
-                }
-            ),
+            "feature_spec": MemoryDataset(small_spec("binary", target="y")),
             "tuned_hyperparameters": MemoryDataset({}),
             "candidate_comparison": CSVDataset(
                 filepath=str(tmp_path / "comparison.csv")

@@ -8,7 +8,7 @@ from tabular_mlops.core.errors import InputError
 from tabular_mlops.core.tuning import suggest_hyperparameters
 from tabular_mlops.pipelines.tuning.nodes import tune_candidate
 
-from ..modelling.test_nodes import DATA, MODELLING, candidate
+from ..modelling.test_nodes import DATA, MODELLING, candidate, small_spec
 
 LINEAR_SPACE = {
     "classification": {
@@ -34,14 +34,7 @@ def data():
     return (
         X,
         y,
-        {
-            "target": "y",
-            "task": "binary",
-            "rows": 100,
-            "numeric": ["a"],
-            "categorical": [],
-            "datetime": [],
-        },
+        small_spec("binary", target="y"),
     )
 
 

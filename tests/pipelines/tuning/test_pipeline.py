@@ -7,7 +7,7 @@ from sklearn.datasets import make_classification
 from tabular_mlops.core.estimators import MODEL_FAMILIES
 from tabular_mlops.pipelines.tuning import create_pipeline
 
-from ..modelling.test_nodes import DATA, MODELLING, candidate
+from ..modelling.test_nodes import DATA, MODELLING, candidate, small_spec
 from .test_nodes import LINEAR_SPACE, TUNING
 
 SEARCH_SPACES = {
@@ -30,16 +30,7 @@ def test_pipeline_tunes_every_family(tmp_path):
         {
             "X_train": MemoryDataset(pd.DataFrame(features, columns=list("abcd"))),
             "y_train": MemoryDataset(pd.DataFrame({"y": np.where(labels, "a", "b")})),
-            "feature_spec": MemoryDataset(
-                {
-                    "target": "y",
-                    "task": "binary",
-                    "rows": 100,
-                    "numeric": ["a"],
-                    "categorical": [],
-                    "datetime": [],
-                }
-            ),
+            "feature_spec": MemoryDataset(small_spec("binary", target="y")),
             "params:modelling": MemoryDataset(MODELLING),
             "params:tuning": MemoryDataset(tuning),
             "params:data": MemoryDataset(DATA),
