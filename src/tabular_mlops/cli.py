@@ -30,6 +30,7 @@ from tabular_mlops.tracking.run_lifecycle import end_interrupted_run
 from tabular_mlops.tracking.run_lookup import (
     find_run,
     last_runs,
+    run_label,
     run_record,
     tracking_experiment_id,
 )
@@ -133,28 +134,26 @@ def compare(
     """Print the parameters and metrics that differ between runs, like `dvc exp
     diff`. RUN is a run id, `latest` or `champion` (the run of the registered
     champion); without RUN, the last two runs of --pipeline, oldest first."""
-    logging.disable(
-        logging.INFO
-    )  # the session's set-up messages; the table is the output
+    # Quiet while the session sets up: what this command prints is the table.
+    logging.disable(logging.INFO)
     session = KedroSession.create(env=env)
     with session:
-        experiment_id = tracking_experiment_id(session)
-        model_name = session.load_context().params["registry"]["model_name"]
+        context = session.load_context()  # kedro-mlflow's hook sets the tracking URI
+        experiment_id = tracking_experiment_id(context)
+        model_name = context.params["registry"]["model_name"]
     logging.disable(logging.NOTSET)
     client = MlflowClient()
     try:
         if runs and last:
             raise InputError("name runs or use --last, not both")
-        found = [
-            find_run(client, run, experiment_id, pipeline, model_name) for run in runs
-        ] or last_runs(client, experiment_id, pipeline, last or 2)[::-1]
-        labels = [
-            f"{name} ({run.info.run_id[:8]})"
-            if name in ("latest", "champion")
-            else run.info.run_id[:8]
-            for name, run in zip(runs or [""] * len(found), found, strict=True)
+        named = [
+            (run, find_run(client, run, experiment_id, pipeline, model_name))
+            for run in runs
+        ] or [
+            ("", run)
+            for run in last_runs(client, experiment_id, pipeline, last or 2)[::-1]
         ]
-        records = {label: run_record(run) for label, run in zip(labels, found)}
+        records = {run_label(name, run): run_record(run) for name, run in named}
         if len(records) < 2:
             raise InputError(
                 f"found {len(records)} run to compare, needs two different ones "

@@ -62,7 +62,7 @@ def start_tracking(
     Looking it up first makes a retried or re-run first task join the same MLflow run.
     """
     with _session(project_path, env) as session:
-        experiment_id = tracking_experiment_id(session)
+        experiment_id = tracking_experiment_id(session.load_context())
         matching = " and ".join(
             f"tags.`{key}` = '{value}'" for key, value in tags.items()
         )
@@ -104,6 +104,6 @@ def end_tracking(
 ) -> None:
     """Mark the orchestrator's MLflow run FINISHED, or FAILED if a task failed."""
     with _session(project_path, env) as session:
-        tracking_experiment_id(session)
+        tracking_experiment_id(session.load_context())
         status = RunStatus.FINISHED if succeeded else RunStatus.FAILED
         MlflowClient().set_terminated(mlflow_run_id, RunStatus.to_string(status))

@@ -4,7 +4,7 @@ of the registered champion) or the last N runs of a pipeline."""
 from __future__ import annotations
 
 import mlflow
-from kedro.framework.session import KedroSession
+from kedro.framework.context import KedroContext
 from mlflow import MlflowClient
 from mlflow.entities import Run
 from mlflow.exceptions import MlflowException
@@ -13,10 +13,9 @@ from tabular_mlops.core.comparison import RunRecord
 from tabular_mlops.core.errors import InputError
 
 
-def tracking_experiment_id(session: KedroSession) -> str:
-    """Sets MLflow up from the session's mlflow.yml (kedro-mlflow's hook does, when
-    the context loads) and returns the experiment's id."""
-    context = session.load_context()
+def tracking_experiment_id(context: KedroContext) -> str:
+    """The id of the context's MLflow experiment, set as the active one (the
+    tracking URI was set by kedro-mlflow's hook when the context loaded)."""
     name = context.mlflow.tracking.experiment.name  # type: ignore[attr-defined]  # set by kedro-mlflow
     return mlflow.set_experiment(name).experiment_id
 
@@ -69,6 +68,13 @@ def find_run(
             "name a run id (the MLflow UI shows them), latest, champion, or use "
             "--last N"
         ) from None
+
+
+def run_label(reference: str, run: Run) -> str:
+    """A table column's name for ``run``: its short id, after the name it was
+    asked by (``latest``, ``champion``) when it was."""
+    short = run.info.run_id[:8]
+    return f"{reference} ({short})" if reference in ("latest", "champion") else short
 
 
 def run_record(run: Run) -> RunRecord:

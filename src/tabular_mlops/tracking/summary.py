@@ -36,7 +36,7 @@ def training_summary(
     source = source_name(data)
     direction = "lower" if metric in LOWER_IS_BETTER else "higher"
     champion = candidate_comparison.iloc[0]
-    return [
+    summary = [
         f"Trained on {source}: {feature_spec['rows']} rows, "
         f"{feature_spec['task']} task on '{feature_spec['target']}'.",
         f"Candidates by mean CV {metric} ({direction} is better): "
@@ -47,15 +47,13 @@ def training_summary(
         + ".",
         f"Champion: {champion['family']}, test {metric} "
         f"{champion[f'test_{metric}']:.4f}.",
-        *(
-            [
-                f"Registered as {promotion_decision['alias']}: "
-                f"{promotion_decision['reason'].rstrip('.')}. `make gate` judges it."
-            ]
-            if promotion_decision
-            else []
-        ),
     ]
+    if promotion_decision:
+        summary.append(
+            f"Registered as {promotion_decision['alias']}: "
+            f"{promotion_decision['reason'].rstrip('.')}. `make gate` judges it."
+        )
+    return summary
 
 
 class TrainingSummaryHook:
