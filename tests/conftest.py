@@ -154,21 +154,23 @@ def experiment_id(tmp_path: Path) -> Any:
     mlflow.set_tracking_uri(previous)
 
 
-def source_data(run: Any) -> dict[str, Any]:
-    """The source table an MLflow run recorded as its input: name, digest, source
-    and row count (from MLflow's dataset profile)."""
+def source_data(run: Any, context: str = "source") -> dict[str, Any]:
+    """The dataset an MLflow run recorded as its input in ``context`` (``source``:
+    the table it started from; ``training``, ``testing``: its split): name, digest,
+    source and row count (from MLflow's dataset profile)."""
     import json  # noqa: PLC0415
 
-    (dataset_input,) = run.inputs.dataset_inputs
-    dataset = dataset_input.dataset
+    (dataset,) = (
+        dataset_input.dataset
+        for dataset_input in run.inputs.dataset_inputs
+        if {tag.key: tag.value for tag in dataset_input.tags}.get("mlflow.data.context")
+        == context
+    )
     return {
         "name": dataset.name,
         "digest": dataset.digest,
         "source": json.loads(dataset.source),
         "rows": json.loads(dataset.profile)["num_rows"],
-        "context": {tag.key: tag.value for tag in dataset_input.tags}.get(
-            "mlflow.data.context"
-        ),
     }
 
 

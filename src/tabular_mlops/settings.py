@@ -10,6 +10,7 @@ from tabular_mlops.parameters import ParameterValidationHook
 from tabular_mlops.project_paths import project_root
 from tabular_mlops.run_lock import ProjectRunLockHook
 from tabular_mlops.skip_unchanged.hooks import ForgetRerunNodesHook
+from tabular_mlops.tracking.lineage import LineageHook
 from tabular_mlops.tracking.mlflow_hook import BatchedMlflowHook
 from tabular_mlops.tracking.run_lifecycle import RunLifecycleHook
 from tabular_mlops.tracking.run_tags import RunTagsHook
@@ -31,6 +32,7 @@ warnings.filterwarnings("ignore", message=".*Add type hints to the `predict` met
 HOOKS = (
     ProjectRunLockHook(),
     RunTagsHook(),
+    LineageHook(),
     RunLifecycleHook(),
     ParameterValidationHook(),
     TrackingStoreCheckHook(),

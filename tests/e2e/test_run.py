@@ -88,8 +88,11 @@ def test_mlflow_run_holds_params_metrics_tags_model_and_artifacts(
         "digest": None,
         "source": {"uri": "sklearn.datasets.load_breast_cancer"},
         "rows": 569,
-        "context": "training",
     }
+    assert [
+        (source_data(run, part)["name"], source_data(run, part)["rows"])
+        for part in ("training", "testing")
+    ] == [("breast_cancer (train)", 455), ("breast_cancer (test)", 114)]
     assert "git.commit" in run.data.tags
 
     client = MlflowClient()

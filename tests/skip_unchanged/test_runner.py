@@ -25,6 +25,7 @@ from mlflow import MlflowClient
 from tabular_mlops.skip_unchanged import SkipUnchangedRunner
 from tabular_mlops.skip_unchanged.hooks import ForgetRerunNodesHook
 from tabular_mlops.skip_unchanged.keys import code_fingerprint
+from tests.conftest import source_data
 
 NODES = """
 DIGITS = 3
@@ -245,7 +246,13 @@ def test_outputs_rewritten_by_another_runner_are_not_taken_for_recorded_ones(run
 
 STAGES = ["data_processing", "modelling", "reporting"]
 """`train` without the registry stage, whose re-runs depend on the registry's state."""
-ALWAYS_RUN = {"describe_source_data", "collect_tracked_metrics", "package_champion"}
+ALWAYS_RUN = {
+    "describe_source_data",
+    "snapshot_source_table",
+    "describe_split",
+    "collect_tracked_metrics",
+    "package_champion",
+}
 """Nodes of these stages whose outputs live only in memory or in the MLflow run."""
 
 
@@ -296,12 +303,11 @@ def test_train_reruns_track_the_same_run_and_redo_only_what_changed(project_path
     assert rerun.data.metrics == full.data.metrics
     assert rerun.data.params == full.data.params
     assert artifacts(rerun) == artifacts(full)
-    for tag in ("git.commit", "task"):
+    for tag in ("git.commit", "task", "lineage.snapshot"):
         assert rerun.data.tags[tag] == full.data.tags[tag]
-    (full_input,) = full.inputs.dataset_inputs
-    (rerun_input,) = rerun.inputs.dataset_inputs
-    assert rerun_input.dataset.digest == full_input.dataset.digest
-    assert rerun_input.dataset.name == "breast_cancer"
+    for context in ("source", "training", "testing"):
+        assert source_data(rerun, context) == source_data(full, context)
+    assert source_data(rerun)["name"] == "breast_cancer"
     (model,) = mlflow.search_logged_models(
         filter_string=f"source_run_id = '{full.info.run_id}'", output_format="list"
     )

@@ -292,14 +292,17 @@ def split_train_test(
     return X_train, X_test, y_train, y_test
 
 
-def as_mlflow_dataset(table: pd.DataFrame, name: str, source: str) -> Any:
-    """``table`` as an ``mlflow.data`` dataset: MLflow computes its digest and
-    schema, and the run's page lists it with its source."""
+def as_mlflow_dataset(
+    table: pd.DataFrame, name: str, source: str, targets: str | None = None
+) -> Any:
+    """``table`` as an ``mlflow.data`` dataset: MLflow computes its digest, schema
+    and profile, and the run's page lists it with its source (and its target
+    column, when ``targets`` names one)."""
     from mlflow.data.pandas_dataset import from_pandas  # noqa: PLC0415 - MLflow only where a run records its data
 
     with warnings.catch_warnings():  # a plain path or name fits several source kinds
         warnings.filterwarnings("ignore", "The specified dataset source")
-        return from_pandas(table, source=source, name=name)
+        return from_pandas(table, source=source, name=name, targets=targets)
 
 
 class FeatureBuilder(TransformerMixin, BaseEstimator):

@@ -79,11 +79,42 @@ def split_train_test(
     )
 
 
+def _source(data: dict[str, Any]) -> tuple[str, str]:
+    """The source table's name and where it comes from, as MLflow lists them."""
+    if data["filepath"]:
+        return data["filepath"], data["filepath"]
+    return data["dataset"], f"sklearn.datasets.load_{data['dataset']}"
+
+
 def describe_source_data(raw_table: pd.DataFrame, data: dict[str, Any]) -> Any:
     """The raw table as an MLflow dataset (name, digest, schema, source): the MLflow
-    run lists it as its training data."""
-    return features.as_mlflow_dataset(
-        raw_table,
-        name=data["filepath"] or data["dataset"],
-        source=data["filepath"] or f"sklearn.datasets.load_{data['dataset']}",
+    run lists it as the data it started from."""
+    name, source = _source(data)
+    return features.as_mlflow_dataset(raw_table, name=name, source=source)
+
+
+def snapshot_source_table(raw_table: pd.DataFrame) -> pd.DataFrame:
+    """The raw table, for the run's data snapshot: the catalog's snapshot store keeps
+    one copy per distinct content, from which `kedro reproduce` rebuilds the run."""
+    return raw_table
+
+
+def describe_split(
+    X_train: pd.DataFrame,
+    X_test: pd.DataFrame,
+    y_train: pd.DataFrame,
+    y_test: pd.DataFrame,
+    data: dict[str, Any],
+) -> tuple[Any, Any]:
+    """The training and held-out rows, with their target, as MLflow datasets: the run
+    lists exactly what the model was fitted and scored on."""
+    name, source = _source(data)
+    return tuple(
+        features.as_mlflow_dataset(
+            pd.concat([X, y], axis=1),
+            name=f"{name} ({part})",
+            source=source,
+            targets=str(y.columns[0]),
+        )
+        for part, X, y in (("train", X_train, y_train), ("test", X_test, y_test))
     )

@@ -7,7 +7,9 @@ from .nodes import (
     build_primary_table,
     clean_table,
     describe_source_data,
+    describe_split,
     ingest_source_table,
+    snapshot_source_table,
     split_train_test,
 )
 
@@ -33,6 +35,12 @@ def create_pipeline(**kwargs) -> Pipeline:
                 name="describe_source_data",
             ),
             Node(
+                func=snapshot_source_table,
+                inputs="raw_table",
+                outputs="source_snapshot",
+                name="snapshot_source_table",
+            ),
+            Node(
                 func=clean_table,
                 inputs=["raw_table", "params:data"],
                 outputs="intermediate_table",
@@ -55,6 +63,12 @@ def create_pipeline(**kwargs) -> Pipeline:
                 inputs=["primary_table", "feature_spec", "params:split"],
                 outputs=["X_train", "X_test", "y_train", "y_test"],
                 name="split_train_test",
+            ),
+            Node(
+                func=describe_split,
+                inputs=["X_train", "X_test", "y_train", "y_test", "params:data"],
+                outputs=["train_data_input", "test_data_input"],
+                name="describe_split",
             ),
         ]
     )

@@ -10,10 +10,12 @@ from tabular_mlops.tracking.datasets.mlflow_model_with_example_dataset import (
 from tabular_mlops.tracking.datasets.mlflow_registered_model_dataset import (
     MlflowRegisteredModelDataset,
 )
+from tabular_mlops.tracking.datasets.table_snapshot_dataset import TableSnapshotDataset
 
 __all__ = [
     "MlflowInputDataset",
     "MlflowMetricsBatchDataset",
     "MlflowModelWithExampleDataset",
     "MlflowRegisteredModelDataset",
+    "TableSnapshotDataset",
 ]
