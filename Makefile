@@ -11,7 +11,7 @@ export KEDRO_DISABLE_TELEMETRY := 1
 export MLFLOW_DISABLE_TELEMETRY := true
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install train test test-fast lint format viz ui docs lock clean tune gate baseline compare inference serve serve-image ml-test-score bench bench-tuning
+.PHONY: install train test test-fast lint format viz ui docs lock clean tune gate baseline compare reproduce prune inference serve serve-image ml-test-score bench bench-tuning
 .PHONY: airflow airflow-dags airflow-run airflow-lock
 
 LOCKS := requirements.lock requirements-server.lock requirements-dev.lock
@@ -51,6 +51,14 @@ baseline: $(STAMP)  ## Record the last train run's test metrics in metrics/basel
 
 compare: $(STAMP)  ## Parameters and metrics that differ between the last two train runs.
 	$(BIN)/kedro compare
+
+reproduce: $(STAMP)  ## Rebuild run RUN (an id, latest, champion) from its snapshot; say if identical.
+	@test -n "$(RUN)" || { echo "Error: name the run to rebuild: make reproduce RUN=<run id>"; exit 1; }
+	$(BIN)/kedro reproduce $(RUN)
+
+KEEP ?= 10
+prune: $(STAMP)  ## Delete runs beyond the last KEEP per pipeline and unused snapshots (DRY_RUN=1: list only).
+	$(BIN)/kedro prune --keep $(KEEP) $(if $(DRY_RUN),--dry-run)
 
 inference: $(STAMP)  ## Score the held-out rows with the registered champion.
 	$(BIN)/kedro run --pipelines=inference

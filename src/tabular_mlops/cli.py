@@ -13,19 +13,35 @@ its full traceback. Ctrl-C and SIGTERM end the MLflow run as KILLED, exit status
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import logging
 import signal
 import traceback
-from typing import Any
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, NamedTuple
 
 import click
+import mlflow
 from kedro.framework.cli.project import run as kedro_run
 from kedro.framework.session import KedroSession
 from mlflow import MlflowClient
 
+from tabular_mlops.catalog_names import SNAPSHOT_DATASET
 from tabular_mlops.core.comparison import comparison_table
 from tabular_mlops.core.errors import InputError, find_input_error
+from tabular_mlops.core.lineage import check_commit
+from tabular_mlops.skip_unchanged import SkipUnchangedRunner
+from tabular_mlops.tracking.reproduction import (
+    REPRODUCES_TAG,
+    rebuild_differences,
+    rebuild_node_names,
+    rebuild_parameters,
+    recorded_inputs,
+)
+from tabular_mlops.tracking.retention import plan_pruning, prune_runs
 from tabular_mlops.tracking.run_lifecycle import end_interrupted_run
 from tabular_mlops.tracking.run_lookup import (
     find_run,
@@ -34,6 +50,7 @@ from tabular_mlops.tracking.run_lookup import (
     run_record,
     tracking_experiment_id,
 )
+from tabular_mlops.tracking.run_tags import COMMIT_TAG, git_commit
 
 DEFAULT_RUNNER = "tabular_mlops.skip_unchanged.SkipUnchangedRunner"
 
@@ -74,11 +91,14 @@ def _interrupt(signum: int, frame: Any) -> None:
     raise KeyboardInterrupt(signal.Signals(signum).name)
 
 
-def _run(verbose: bool, **options: Any) -> dict[str, Any]:
+@contextlib.contextmanager
+def _reported_errors(verbose: bool) -> Iterator[None]:
+    """Run a pipeline the way `kedro run` here does: bad input as one `Error:` line
+    (exit 1), Ctrl-C and SIGTERM as a KILLED MLflow run (exit 130)."""
     # SIGTERM (`timeout`, a cancelled CI job) ends a run as Ctrl-C does.
     signal.signal(signal.SIGTERM, _interrupt)
     try:
-        return kedro_run.callback(**options)  # type: ignore[misc]  # always set
+        yield
     except KeyboardInterrupt as interrupt:
         run_id = end_interrupted_run()
         what = f"; MLflow run {run_id} is marked KILLED" if run_id else ""
@@ -97,6 +117,11 @@ def _run(verbose: bool, **options: Any) -> dict[str, Any]:
         raise click.ClickException(str(problem)) from error
 
 
+def _run(verbose: bool, **options: Any) -> dict[str, Any]:
+    with _reported_errors(verbose):
+        return kedro_run.callback(**options)  # type: ignore[misc]  # always set
+
+
 run = click.Command(
     name="run",
     callback=_run,
@@ -111,6 +136,33 @@ run = click.Command(
     help=kedro_run.help,
 )
 cli.add_command(run)
+
+
+class TrackingStore(NamedTuple):
+    """Where the project's runs are: its MLflow experiment, registered model name and
+    the project folder (its data, git checkout)."""
+
+    experiment_id: str
+    model_name: str
+    project_path: Path
+    snapshot_store: str
+
+
+def _tracking_store(env: str | None) -> TrackingStore:
+    """The tracking store of environment ``env``, set as MLflow's, quietly: what
+    the commands reading it print are their results."""
+    logging.disable(logging.INFO)
+    session = KedroSession.create(env=env)
+    with session:  # `as` would type it as Kedro's abstract session
+        context = session.load_context()  # kedro-mlflow's hook sets the tracking URI
+        store = TrackingStore(
+            tracking_experiment_id(context),
+            context.params["registry"]["model_name"],
+            context.project_path,
+            context.config_loader["catalog"][SNAPSHOT_DATASET]["store"],
+        )
+    logging.disable(logging.NOTSET)
+    return store
 
 
 @cli.command()
@@ -134,24 +186,20 @@ def compare(
     """Print the parameters and metrics that differ between runs, like `dvc exp
     diff`. RUN is a run id, `latest` or `champion` (the run of the registered
     champion); without RUN, the last two runs of --pipeline, oldest first."""
-    # Quiet while the session sets up: what this command prints is the table.
-    logging.disable(logging.INFO)
-    session = KedroSession.create(env=env)
-    with session:
-        context = session.load_context()  # kedro-mlflow's hook sets the tracking URI
-        experiment_id = tracking_experiment_id(context)
-        model_name = context.params["registry"]["model_name"]
-    logging.disable(logging.NOTSET)
+    store = _tracking_store(env)
     client = MlflowClient()
     try:
         if runs and last:
             raise InputError("name runs or use --last, not both")
         named = [
-            (run, find_run(client, run, experiment_id, pipeline, model_name))
+            (
+                run,
+                find_run(client, run, store.experiment_id, pipeline, store.model_name),
+            )
             for run in runs
         ] or [
             ("", run)
-            for run in last_runs(client, experiment_id, pipeline, last or 2)[::-1]
+            for run in last_runs(client, store.experiment_id, pipeline, last or 2)[::-1]
         ]
         records = {run_label(name, run): run_record(run) for name, run in named}
         if len(records) < 2:
@@ -162,3 +210,96 @@ def compare(
     except InputError as error:
         raise click.ClickException(str(error)) from None
     click.echo(comparison_table(records, markdown=md), nl=False)
+
+
+@cli.command()
+@click.argument("run_reference", metavar="RUN")
+@click.option(
+    "--allow-other-commit",
+    is_flag=True,
+    help="Rebuild with the checked-out code although the run ran at another commit.",
+)
+@click.option(
+    "--env", "-e", help="The Kedro environment whose tracking store holds RUN."
+)
+def reproduce(run_reference: str, allow_other_commit: bool, env: str | None) -> None:
+    """Rebuild a past run from its data snapshot and resolved configuration, and say
+    whether its metrics and test predictions are identical. RUN is a run id, `latest`
+    or `champion`. The rebuild is a new MLflow run tagged reproduces=RUN; it runs the
+    same pipeline without the registry stage, so aliases stay as they are."""
+    store = _tracking_store(env)
+    client = MlflowClient()
+    try:
+        original = find_run(
+            client, run_reference, store.experiment_id, "train", store.model_name
+        )
+        run_id = original.info.run_id
+        warnings = check_commit(
+            original.data.tags.get(COMMIT_TAG, "unknown"),
+            git_commit(store.project_path),
+            run_id,
+            allow_other_commit,
+        )
+        configuration, snapshot = recorded_inputs(original)
+    except InputError as error:
+        raise click.ClickException(str(error)) from None
+    for warning in warnings:
+        click.echo(f"Warning: {warning}.", err=True)
+    click.echo(f"Rebuilding run {run_id} from {snapshot}.", err=True)
+    session = KedroSession.create(
+        env=configuration["env"],
+        runtime_params=rebuild_parameters(configuration, snapshot),
+    )
+    with _reported_errors(verbose=False), session:
+        session.run(
+            pipeline_names=configuration["pipelines"],
+            node_names=rebuild_node_names(configuration),
+            runner=SkipUnchangedRunner(force=True),
+        )
+    rebuild = mlflow.last_active_run()
+    assert rebuild is not None  # noqa: S101 - the session's MLflow run just ended
+    client.set_tag(rebuild.info.run_id, REPRODUCES_TAG, run_id)
+    differing, compared = rebuild_differences(client, original, rebuild)
+    what = f"run {rebuild.info.run_id} rebuilt run {run_id}"
+    if differing:
+        click.echo("\n".join(differing))
+        raise click.ClickException(f"{what}, with {len(differing)} differences (above)")
+    click.echo(
+        f"identical: {what}; its {compared} metrics and its test predictions match."
+    )
+
+
+@cli.command()
+@click.option(
+    "--keep",
+    type=click.IntRange(min=1),
+    required=True,
+    help="How many of each pipeline's latest runs to keep.",
+)
+@click.option(
+    "--dry-run", is_flag=True, help="Print what would be deleted, delete nothing."
+)
+@click.option(
+    "--env", "-e", help="The Kedro environment whose tracking store to prune."
+)
+def prune(keep: int, dry_run: bool, env: str | None) -> None:
+    """Delete the runs beyond the last KEEP of each pipeline, and the data snapshots
+    no run refers to any more. A run behind a registered model version is always
+    kept. MLflow marks runs deleted (`mlflow gc` frees their artefacts)."""
+    store = _tracking_store(env)
+    client = MlflowClient()
+    pruning = plan_pruning(client, store.experiment_id, store.snapshot_store, keep)
+    lines = [
+        f"run {run.info.run_id}  {run.info.run_name}  "
+        f"{datetime.fromtimestamp(run.info.start_time / 1000, UTC):%Y-%m-%d %H:%M} UTC"
+        for run in pruning.runs
+    ] + [f"snapshot {snapshot}" for snapshot in pruning.snapshots]
+    if not lines:
+        click.echo(
+            f"Nothing to prune: at most {keep} runs per pipeline, every snapshot in use."
+        )
+        return
+    if not dry_run:
+        prune_runs(client, pruning)
+    click.echo("Would delete (dry run):" if dry_run else "Deleted:")
+    click.echo("\n".join(f"  {line}" for line in lines))

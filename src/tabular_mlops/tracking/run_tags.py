@@ -13,6 +13,8 @@ from kedro.pipeline import Pipeline
 
 from tabular_mlops.catalog_names import FEATURE_SPEC
 
+COMMIT_TAG = "git.commit"
+
 
 def git_commit(repository: Path) -> str:
     """The checked-out commit, with ``-dirty`` if tracked files changed; else ``unknown``."""
@@ -47,7 +49,7 @@ class RunTagsHook:
     @hook_impl
     def before_pipeline_run(self) -> None:
         if mlflow.active_run() is not None:
-            mlflow.set_tag("git.commit", git_commit(self._project_path))
+            mlflow.set_tag(COMMIT_TAG, git_commit(self._project_path))
 
     @hook_impl(tryfirst=True)  # before kedro-mlflow's hook ends the run
     def after_pipeline_run(self, pipeline: Pipeline, catalog: DataCatalog) -> None:
