@@ -11,7 +11,7 @@ export KEDRO_DISABLE_TELEMETRY := 1
 export MLFLOW_DISABLE_TELEMETRY := true
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install train test test-fast lint format viz ui docs lock clean tune gate baseline compare reproduce prune inference serve serve-image ml-test-score bench bench-tuning
+.PHONY: install train test test-fast lint format viz ui docs lock clean tune gate baseline compare reproduce prune inference monitor monitor-demo serve serve-image ml-test-score bench bench-tuning
 .PHONY: airflow airflow-dags airflow-run airflow-lock
 
 LOCKS := requirements.lock requirements-server.lock requirements-dev.lock
@@ -62,6 +62,12 @@ prune: $(STAMP)  ## Delete runs beyond the last KEEP per pipeline and unused sna
 
 inference: $(STAMP)  ## Score the held-out rows with the registered champion.
 	$(BIN)/kedro run --pipelines=inference
+
+monitor: $(STAMP)  ## Compare a batch (monitor.filepath) with the champion's training rows; exit 1 on an alarm.
+	$(BIN)/kedro run --pipelines=monitor
+
+monitor-demo: $(STAMP)  ## Batches from the held-out rows, unchanged then shifting: where does the alarm go off?
+	$(BIN)/kedro monitor-demo
 
 # The registered model's name, read from where it is written: registry.model_name in
 # conf/base/globals.yml.

@@ -25,11 +25,14 @@ from typing import Any, NamedTuple
 
 import click
 import mlflow
+import pandas as pd
 from kedro.framework.cli.project import run as kedro_run
 from kedro.framework.session import KedroSession
+from kedro.io import DatasetError
 from mlflow import MlflowClient
 
 from tabular_mlops.catalog_names import SNAPSHOT_DATASET
+from tabular_mlops.core import monitoring
 from tabular_mlops.core.comparison import comparison_table
 from tabular_mlops.core.errors import InputError, find_input_error
 from tabular_mlops.core.lineage import check_commit
@@ -303,3 +306,57 @@ def prune(keep: int, dry_run: bool, env: str | None) -> None:
         prune_runs(client, pruning)
     click.echo("Would delete (dry run):" if dry_run else "Deleted:")
     click.echo("\n".join(f"  {line}" for line in lines))
+
+
+@cli.command(name="monitor-demo")
+@click.option("--batches", type=click.IntRange(min=2), default=8, show_default=True)
+@click.option(
+    "--unchanged",
+    type=click.IntRange(min=1),
+    default=3,
+    show_default=True,
+    help="Batches drawn as they are before the shift starts.",
+)
+@click.option("--env", "-e", help="The Kedro environment to run in.")
+def monitor_demo(batches: int, unchanged: int, env: str | None) -> None:
+    """Monitor a sequence of batches re-sampled from the last `train`'s held-out
+    rows: unchanged first, then with a growing shift in one feature and a new
+    category in another; say at which batch the alarm goes off. One MLflow run per
+    batch (step = batch number): chart `drift.*` and `monitor.drifted_share` over
+    them in the MLflow UI."""
+    folder = Path("data/01_raw/monitoring_demo")
+    session = KedroSession.create(env=env)
+    with session:
+        catalog = session.load_context().catalog
+        try:
+            rows = pd.concat([catalog.load("X_test"), catalog.load("y_test")], axis=1)
+            spec = catalog.load("feature_spec")
+        except DatasetError:
+            raise click.ClickException(
+                "no held-out rows or feature spec under data/: run `make train` first"
+            ) from None
+    folder.mkdir(parents=True, exist_ok=True)
+    alarm_at = None
+    for number, (change, batch) in enumerate(
+        monitoring.demo_batches(rows, spec, batches, unchanged, seed=0), start=1
+    ):
+        path = folder / f"batch_{number:02d}.csv"
+        batch.to_csv(path, index=False)
+        runtime_params = {"monitor": {"filepath": str(path), "step": number}}
+        batch_session = KedroSession.create(env=env, runtime_params=runtime_params)
+        try:
+            with batch_session:
+                batch_session.run(pipeline_names=["monitor"])
+            outcome = "no alarm"
+        except Exception as error:
+            alarm = find_input_error(error)
+            if not isinstance(alarm, monitoring.MonitoringAlarm):
+                raise
+            outcome = "ALARM: " + "; ".join(alarm.alarms)
+            alarm_at = alarm_at or number
+        click.echo(f"batch {number:2d} ({change}): {outcome}")
+    click.echo(
+        f"The alarm went off first at batch {alarm_at}."
+        if alarm_at
+        else "No batch raised the alarm."
+    )

@@ -175,6 +175,20 @@ class GateParameters(Section):
     champion: AllowedChange
 
 
+class MonitorParameters(Section):
+    filepath: str = Field(min_length=1)
+    step: int | None = Field(ge=0)
+    alpha: float = Field(gt=0, lt=1)
+    min_distance: float = Field(ge=0)
+    max_missing_increase: float = Field(ge=0)
+    max_unseen_share: float = Field(ge=0)
+    max_out_of_range_share: float = Field(ge=0)
+    max_metric_drop: float = Field(ge=0)
+    fail_on_alarm: bool
+    alert_url: str | None
+    reference_sample_size: int = Field(ge=10)
+
+
 class InferenceOverrides(BaseModel):
     """``--params "inference.…"`` for the inference catalog entries (globals.yml)."""
 
@@ -195,6 +209,7 @@ Parameters = create_model(
     tuning=TuningParameters,
     registry=RegistryParameters,
     gate=GateParameters,
+    monitor=MonitorParameters,
     inference=(InferenceOverrides | None, None),
     **_candidate_blocks,
 )

@@ -1,10 +1,10 @@
 """Project pipelines: the stages, ``train`` (which runs them all), ``tune``,
-``gate``, ``baseline`` and ``inference``. Start reading here: each stage is a folder of
+``gate``, ``baseline``, ``inference`` and ``monitor``. Start reading here: each stage is a folder of
 ``pipelines/`` with its ``pipeline.py`` and thin ``nodes.py`` over ``core``."""
 
 from __future__ import annotations
 
-from kedro.pipeline import Pipeline
+from kedro.pipeline import Pipeline, pipeline
 
 from tabular_mlops.core.estimators import MODEL_FAMILIES
 from tabular_mlops.pipelines import (
@@ -12,6 +12,7 @@ from tabular_mlops.pipelines import (
     gate,
     inference,
     modelling,
+    monitor,
     promotion,
     reporting,
     tuning,
@@ -46,5 +47,10 @@ def register_pipelines() -> dict[str, Pipeline]:
         "tune": stages["data_processing"] + tuning.create_pipeline(),
         "gate": gate.create_pipeline(),
         "baseline": gate.create_baseline_pipeline(),
-        "inference": inference.create_pipeline(),
+        "monitor": monitor.create_pipeline(),
+        # Monitoring checks each batch inference scores, before its predictions.
+        "inference": inference.create_pipeline()
+        + pipeline(
+            monitor.create_pipeline(), inputs={"monitoring_batch": "scoring_table"}
+        ),
     }

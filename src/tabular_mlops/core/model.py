@@ -23,14 +23,22 @@ class InferencePipeline(PythonModel):
     this wrapper only adds the output format: ``predicted`` and, for classification,
     ``proba_<class>``. ``feature_spec`` is the run's spec with the columns the model
     learnt to read: it serves the scoring contract and the champion comparison.
+    ``reference_profile`` describes the training rows, the held-out predictions and
+    metrics (``core.monitoring``): what monitoring compares a batch with.
     """
 
-    def __init__(self, model: Pipeline, feature_spec: FeatureSpec) -> None:
+    def __init__(
+        self,
+        model: Pipeline,
+        feature_spec: FeatureSpec,
+        reference_profile: dict[str, Any] | None = None,
+    ) -> None:
         self.model = model
         self.feature_spec: FeatureSpec = {
             **feature_spec,
             **model.named_steps["features"].spec_,
         }
+        self.reference_profile = reference_profile
 
     def predict(
         self, context: Any, model_input: pd.DataFrame, params: dict | None = None

@@ -44,7 +44,7 @@ def test_a_table_like_the_training_one_is_scored(registered, rows):
     checks, metrics = check_scoring_table(rows.assign(extra="ignored"), registered)
     assert checks == {"rows": 10, "unseen_category_rows": {}, "out_of_range_rows": {}}
     assert metrics["scoring.rows"] == {"value": 10, "step": 0}
-    predictions = predict(rows, registered, checks)
+    predictions = predict(rows, registered, checks, monitoring_passed=True)
     assert len(predictions) == 10 and set(predictions["model_version"]) == {"7"}
 
 
@@ -77,4 +77,6 @@ def test_unseen_categories_and_out_of_range_values_are_counted_warnings(
     assert metrics["scoring.unseen_category_rows"]["value"] == 3
     assert metrics["scoring.out_of_range_rows"]["value"] == 10
     assert "categories unseen in training in 3 rows: Mars" in caplog.text
-    assert isinstance(predict(changed, registered, checks), pd.DataFrame)
+    assert isinstance(
+        predict(changed, registered, checks, monitoring_passed=True), pd.DataFrame
+    )

@@ -28,6 +28,7 @@ def registration(alias):
         "alias": alias,
         "tags": {"note": alias},
         "model_card": f"# Model card: {alias}\n",
+        "reference_profile": {"rows": 6},
     }
 
 
@@ -55,7 +56,9 @@ def test_registered_versions_are_found_by_alias_or_version(experiment_id):
     assert f"by MLflow run `{run.info.run_id}`" in version.description
 
 
-def test_a_version_carries_its_code_and_its_model_card(experiment_id, tmp_path):
+def test_a_version_carries_its_code_model_card_and_reference_profile(
+    experiment_id, tmp_path
+):
     with mlflow.start_run():
         MlflowRegisteredModelDataset(model_name="demo", save_args=QUICK).save(
             registration("champion")
@@ -63,13 +66,16 @@ def test_a_version_carries_its_code_and_its_model_card(experiment_id, tmp_path):
     local = mlflow.artifacts.download_artifacts(
         "models:/demo@champion", dst_path=str(tmp_path)
     )
-    shipped = {
-        path.relative_to(local).as_posix() for path in tmp_path.rglob("*.py")
-    } | {path.name for path in tmp_path.rglob("model_card.md")}
+    shipped = (
+        {path.relative_to(local).as_posix() for path in tmp_path.rglob("*.py")}
+        | {path.name for path in tmp_path.rglob("*.md")}
+        | {path.name for path in tmp_path.rglob("*.json")}
+    )
     assert {
         "code/tabular_mlops/__init__.py",
         "code/tabular_mlops/core/model.py",
         "model_card.md",
+        "reference_profile.json",
     } <= shipped
     assert not any(name.startswith("code/tabular_mlops/pipelines") for name in shipped)
 

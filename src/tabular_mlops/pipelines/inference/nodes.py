@@ -41,9 +41,10 @@ def predict(
     scoring_table: pd.DataFrame,
     scoring_model: RegisteredModel,
     scoring_checks: dict[str, Any],
+    monitoring_passed: bool,
 ) -> pd.DataFrame:
     """Predictions (and class probabilities) per row, with the model version used,
-    for a table that passed its checks."""
+    for a table that passed its checks and monitoring."""
     predictions = scoring_model.model.predict(scoring_table)
     predictions["model_version"] = scoring_model.version
     logger.info(

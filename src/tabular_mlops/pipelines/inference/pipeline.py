@@ -17,7 +17,13 @@ def create_pipeline(**kwargs) -> Pipeline:
             ),
             Node(
                 func=predict,
-                inputs=["scoring_table", "scoring_model", "scoring_checks"],
+                # After monitoring passed the batch (the registry adds its nodes).
+                inputs=[
+                    "scoring_table",
+                    "scoring_model",
+                    "scoring_checks",
+                    "monitoring_passed",
+                ],
                 outputs="predictions",
                 name="predict",
             ),

@@ -8,7 +8,7 @@ from typing import Any
 import pandas as pd
 from sklearn.pipeline import Pipeline
 
-from tabular_mlops.core import metrics, promotion
+from tabular_mlops.core import metrics, monitoring, promotion
 from tabular_mlops.core.features import FeatureSpec
 from tabular_mlops.core.model import (
     InferencePipeline,
@@ -20,10 +20,30 @@ from tabular_mlops.core.sources import source_name
 
 
 def package_inference_pipeline(
-    champion_model: Pipeline, feature_spec: FeatureSpec
+    champion_model: Pipeline,
+    feature_spec: FeatureSpec,
+    X_train: pd.DataFrame,
+    X_test: pd.DataFrame,
+    y_test: pd.DataFrame,
+    monitor: dict[str, Any],
 ) -> InferencePipeline:
-    """The champion behind the feature building it was trained with."""
-    return InferencePipeline(champion_model, feature_spec)
+    """The champion behind the feature building it was trained with, carrying the
+    reference profile that monitoring compares the batches it scores with."""
+    task, target = feature_spec["task"], feature_spec["target"]
+    features = champion_model.named_steps["features"].spec_
+    profile = monitoring.reference_profile(
+        X_train,
+        held_out_predictions=metrics.predict_with_probabilities(
+            champion_model, X_test, task
+        ),
+        held_out_metrics=metrics.score_model(
+            champion_model, X_test, y_test[target], task
+        ),
+        feature_spec={**feature_spec, **features},
+        sample_size=monitor["reference_sample_size"],
+        seed=0,
+    )
+    return InferencePipeline(champion_model, feature_spec, profile)
 
 
 def score_against_champion(
@@ -93,6 +113,7 @@ def prepare_registration(
     }
     return {
         "python_model": inference_pipeline,
+        "reference_profile": inference_pipeline.reference_profile,
         "input_example": input_example(X_test, spec, reporting["input_example_rows"]),
         "alias": promotion_decision["alias"],
         "tags": {

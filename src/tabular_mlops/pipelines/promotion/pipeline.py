@@ -15,7 +15,14 @@ def create_pipeline(**kwargs) -> Pipeline:
         [
             Node(
                 func=package_inference_pipeline,
-                inputs=["champion_model", "feature_spec"],
+                inputs=[
+                    "champion_model",
+                    "feature_spec",
+                    "X_train",
+                    "X_test",
+                    "y_test",
+                    "params:monitor",
+                ],
                 outputs="inference_pipeline",
                 name="package_inference_pipeline",
             ),

@@ -10,6 +10,7 @@ from tabular_mlops.tracking.datasets.mlflow_model_with_example_dataset import (
 from tabular_mlops.tracking.datasets.mlflow_registered_model_dataset import (
     MlflowRegisteredModelDataset,
 )
+from tabular_mlops.tracking.datasets.mlflow_tags_dataset import MlflowTagsDataset
 from tabular_mlops.tracking.datasets.table_snapshot_dataset import TableSnapshotDataset
 
 __all__ = [
@@ -17,5 +18,6 @@ __all__ = [
     "MlflowMetricsBatchDataset",
     "MlflowModelWithExampleDataset",
     "MlflowRegisteredModelDataset",
+    "MlflowTagsDataset",
     "TableSnapshotDataset",
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import json
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from tabular_mlops.core.errors import InputError
 from tabular_mlops.core.model import RegisteredModel, stage_model_code
 
 MODEL_CARD = "model_card.md"
+REFERENCE_PROFILE = "reference_profile.json"
 
 
 class MlflowRegisteredModelDataset(
@@ -30,7 +32,8 @@ class MlflowRegisteredModelDataset(
     raises an ``InputError`` saying what is missing and what exists. ``save`` takes a
     dict with
     ``python_model``, ``input_example`` (MLflow infers the signature from it),
-    ``alias``, ``tags`` and ``model_card`` (Markdown); it logs to the active run
+    ``alias``, ``tags``, ``model_card`` (Markdown) and ``reference_profile`` (what
+    monitoring compares batches with, also ``artifacts/reference_profile.json``); it logs to the active run
     (kedro-mlflow's) with the project's ``core`` code inside the model
     (``code_paths``), so the version loads where only its own requirements are
     installed, and passes ``save_args`` (e.g. ``name``, ``pip_requirements``) to
@@ -122,12 +125,14 @@ class MlflowRegisteredModelDataset(
         with tempfile.TemporaryDirectory() as folder:
             card = Path(folder, MODEL_CARD)
             card.write_text(data["model_card"])
+            profile = Path(folder, REFERENCE_PROFILE)
+            profile.write_text(json.dumps(data["reference_profile"], indent=1))
             info = mlflow.pyfunc.log_model(
                 python_model=data["python_model"],
                 input_example=data["input_example"],
                 registered_model_name=self._model_name,
                 code_paths=[str(stage_model_code(Path(folder)))],
-                artifacts={"model_card": str(card)},
+                artifacts={"model_card": str(card), "reference_profile": str(profile)},
                 **self._save_args,
             )
         version = info.registered_model_version
