@@ -169,3 +169,18 @@ def test_a_batch_that_breaks_the_contract_is_refused(project, rows, message):
     rows(table).to_csv(project / "bad.csv", index=False)
     with pytest.raises(InputError, match=message):
         monitor(project, filepath="bad.csv")
+
+
+def test_the_model_versions_series_run_has_a_point_per_batch(project):
+    client = MlflowClient(f"sqlite:///{project / 'mlflow.db'}")
+    experiment = client.get_experiment_by_name("tabular_mlops").experiment_id
+    (series,) = client.search_runs(
+        [experiment], "attributes.run_name = 'monitoring · model version 1'"
+    )
+    steps = [
+        point.step
+        for point in client.get_metric_history(
+            series.info.run_id, "monitor.drifted_share"
+        )
+    ]
+    assert sorted(steps) == [1, 2, 3, 4]  # the batches before this test, each a step

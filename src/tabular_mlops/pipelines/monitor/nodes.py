@@ -108,10 +108,18 @@ def render_monitoring_report(
 
 def publish_batch(
     monitoring_report: dict[str, Any], monitor: dict[str, Any]
-) -> tuple[dict[str, dict[str, float]], dict[str, str], dict[str, Any], list[str]]:
+) -> tuple[
+    dict[str, dict[str, float]],
+    dict[str, Any],
+    dict[str, str],
+    dict[str, Any],
+    list[str],
+]:
     """What leaves the run: the report's figures as MLflow metrics at the batch's
-    step, tags saying which model and batch the run is about, the alert to POST
-    (empty, so not sent, without an alarm), and the alarms to raise."""
+    step, the same added to the model version's monitoring series (a run whose
+    charts draw them over the batches), tags saying which model and batch the run is
+    about, the alert to POST (empty, so not sent, without an alarm), and the alarms
+    to raise."""
     step = monitor["step"] if monitor["step"] is not None else int(time.time())
     alarms = monitoring_report["alarms"]
     tags = {
@@ -130,8 +138,14 @@ def publish_batch(
         "alarms": alarms,
         "drifted_features": drifted,
     }
+    figures = monitoring.monitoring_metrics(monitoring_report, step)
+    series = {
+        "series": f"monitoring · model version {monitoring_report['model_version']}",
+        "metrics": figures,
+    }
     return (
-        monitoring.monitoring_metrics(monitoring_report, step),
+        figures,
+        series,
         tags,
         alert if alarms else {},
         alarms,

@@ -51,6 +51,7 @@ def create_pipeline(**kwargs) -> Pipeline:
                 inputs=["monitoring_report", "params:monitor"],
                 outputs=[
                     "monitoring_metrics",
+                    "monitoring_history",
                     "monitoring_tags",
                     "monitoring_alert",
                     "monitoring_alarms",

@@ -4,6 +4,9 @@ from tabular_mlops.tracking.datasets.mlflow_input_dataset import MlflowInputData
 from tabular_mlops.tracking.datasets.mlflow_metrics_batch_dataset import (
     MlflowMetricsBatchDataset,
 )
+from tabular_mlops.tracking.datasets.mlflow_metrics_series_dataset import (
+    MlflowMetricsSeriesDataset,
+)
 from tabular_mlops.tracking.datasets.mlflow_model_with_example_dataset import (
     MlflowModelWithExampleDataset,
 )
@@ -16,6 +19,7 @@ from tabular_mlops.tracking.datasets.table_snapshot_dataset import TableSnapshot
 __all__ = [
     "MlflowInputDataset",
     "MlflowMetricsBatchDataset",
+    "MlflowMetricsSeriesDataset",
     "MlflowModelWithExampleDataset",
     "MlflowRegisteredModelDataset",
     "MlflowTagsDataset",
