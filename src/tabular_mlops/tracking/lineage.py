@@ -16,6 +16,7 @@ from kedro.io import DataCatalog
 from kedro.pipeline import Pipeline
 
 from tabular_mlops.core.lineage import DIRTY
+from tabular_mlops.core.secrets import mask_tree
 from tabular_mlops.tracking.run_tags import git_commit
 
 CONFIGURATION = "lineage/configuration.yml"
@@ -43,16 +44,21 @@ def run_configuration(
 ) -> dict[str, Any]:
     """The Kedro environment, pipelines, ``--params``, every parameter as resolved
     (after environments and ``--params``) and the catalog entries of the pipeline's
-    inputs (credentials stay out: entries name them, never hold them)."""
+    inputs; secrets masked (credentials stay out: entries name them, never hold
+    them), as in every other record of a run."""
     inputs = {name for name in pipeline.inputs() if not name.startswith("params:")}
     entries = catalog.to_config()[0]
-    return {
-        "env": run_params.get("env") or context.env,
-        "pipelines": run_params.get("pipeline_names") or ["__default__"],
-        "runtime_params": run_params.get("runtime_params") or {},
-        "parameters": context.params,
-        "catalog": {name: entries[name] for name in sorted(inputs & entries.keys())},
-    }
+    return mask_tree(
+        {
+            "env": run_params.get("env") or context.env,
+            "pipelines": run_params.get("pipeline_names") or ["__default__"],
+            "runtime_params": run_params.get("runtime_params") or {},
+            "parameters": context.params,
+            "catalog": {
+                name: entries[name] for name in sorted(inputs & entries.keys())
+            },
+        }
+    )
 
 
 def run_environment(project_path: Path) -> dict[str, Any]:
