@@ -1,8 +1,61 @@
-"""Where the console log goes: standard error, as command-line tools do, so that
-standard output carries only what a command prints as its result (the gate's table,
-``kedro compare --md > diff.md``). ``conf/logging.yml`` points Kedro's rich handler
-here."""
+"""The console log: on standard error, as command-line tools do, so that standard
+output carries only what a command prints as its result (the gate's table,
+``kedro compare --md > diff.md``), and without the lines a person does not read
+there. ``conf/logging.yml`` points Kedro's rich handler here; ``info.log`` keeps
+every line."""
 
+from __future__ import annotations
+
+import logging
+import re
+import sys
+
+from kedro.logging import RichHandler
 from rich.console import Console
 
-STDERR = Console(stderr=True)
+NON_TERMINAL_WIDTH = 140
+"""Columns when the log goes to a file or a CI job (rich would wrap at 80)."""
+
+STDERR = Console(stderr=True, width=None if sys.stderr.isatty() else NON_TERMINAL_WIDTH)
+
+QUIET_ON_CONSOLE = re.compile(
+    "|".join(
+        [
+            # One line per dataset load and save: half of a default run's console.
+            r"^(Loading data from|Saving data to) ",
+            r"^Completed node: ",
+            r"^Completed \d+ out of \d+ tasks",
+            r"^No typed parameter requirements found",
+            r"^Registering new custom resolver",
+            r"^Using synchronous mode for loading and saving data",
+            # MLflow's hints for hand-written pyfunc models (ours are deliberate).
+            r"Add type hints to the `predict` method",
+            r"^Passing a Python object as `python_model`",
+        ]
+    )
+)
+"""INFO and WARNING messages the console leaves out (``info.log`` keeps them)."""
+
+
+class QuietConsoleFilter(logging.Filter):
+    """Leaves ``QUIET_ON_CONSOLE`` out of the console; errors always pass."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno >= logging.ERROR or not QUIET_ON_CONSOLE.search(
+            record.getMessage()
+        )
+
+
+def quiet_console() -> None:
+    """Give the console handlers of the root logger (Kedro's rich handler, from
+    ``conf/logging.yml``) the ``QuietConsoleFilter``, and MLflow's pyfunc logger,
+    which prints through handlers of its own. Kedro's logging configuration accepts
+    neither ``()`` factories nor project handler classes, hence code."""
+    for handler in logging.getLogger().handlers:
+        if isinstance(handler, RichHandler) and not any(
+            isinstance(existing, QuietConsoleFilter) for existing in handler.filters
+        ):
+            handler.addFilter(QuietConsoleFilter())
+    pyfunc = logging.getLogger("mlflow.pyfunc")
+    if not any(isinstance(existing, QuietConsoleFilter) for existing in pyfunc.filters):
+        pyfunc.addFilter(QuietConsoleFilter())

@@ -6,6 +6,7 @@ import warnings
 from omegaconf.resolvers import oc
 
 from tabular_mlops.gate_summary import GateSummaryHook
+from tabular_mlops.log_console import quiet_console
 from tabular_mlops.parameters import ParameterValidationHook
 from tabular_mlops.project_paths import project_root
 from tabular_mlops.run_lock import ProjectRunLockHook
@@ -20,13 +21,16 @@ from tabular_mlops.tracking.tuning_trials import TuningTrialRunsHook
 
 # MLflow's anonymous usage reporting must never reach out from a run.
 os.environ.setdefault("MLFLOW_DISABLE_TELEMETRY", "true")
+# Nor draw progress bars for the small artefacts it downloads (the model's files).
+os.environ.setdefault("MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR", "false")
 
-# Noise from the libraries, not about this project: OmegaConf's resolver API rename,
-# Kedro's warning about the "." that its own namespaces put in dataset names, and
-# MLflow's hint for hand-written pyfunc models (ours are scikit-learn flavoured).
+# Noise from the libraries, not about this project: OmegaConf's resolver API rename
+# and Kedro's warning about the "." that its own namespaces put in dataset names.
 warnings.filterwarnings("ignore", message=r"register_new_resolver\(\) is deprecated")
 warnings.filterwarnings("ignore", message="One or more dataset names contain '.'")
-warnings.filterwarnings("ignore", message=".*Add type hints to the `predict` method")
+# The console leaves out dataset load/save lines and known library noise (info.log
+# keeps them).
+quiet_console()
 
 
 HOOKS = (

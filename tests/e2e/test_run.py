@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import logging
+import subprocess
+import sys
 from pathlib import Path
 
 import mlflow
@@ -11,7 +13,7 @@ import pandas as pd
 import pytest
 from mlflow import MlflowClient
 
-from tests.conftest import QUICK_TRAINING, source_data, trained_copy
+from tests.conftest import QUICK_TRAINING, make_project, source_data
 
 pytestmark = pytest.mark.integration
 
@@ -27,9 +29,31 @@ def only_run(project_path: Path) -> mlflow.entities.Run:
 
 @pytest.fixture(scope="module")
 def default_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A project that has run ``train`` once with the default configuration, for the
+    """A project that has run ``kedro run --pipelines=train`` once with the default
+    configuration, as a user would (its console log in ``console.txt``), for the
     tests that read its outputs."""
-    return trained_copy(tmp_path_factory.mktemp("default_train"))
+    project = make_project(tmp_path_factory.mktemp("default_train"))
+    result = subprocess.run(
+        [Path(sys.executable).with_name("kedro"), "run", "--pipelines=train"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=False,
+        stdin=subprocess.DEVNULL,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    (project / "console.txt").write_text(result.stderr)
+    return project
+
+
+def test_the_console_log_is_short_and_ends_with_the_summary(default_project):
+    console = (default_project / "console.txt").read_text().splitlines()
+    assert len(console) <= 150, "\n".join(console)
+    assert not [line for line in console if "Loading data from" in line]
+    summary = "\n".join(console[-12:])
+    assert "Champion: " in summary
+    assert "Registered as champion: first model of 'tabular_mlops'" in summary
+    assert "Reports and plots: data/08_reporting/" in console[-1]
 
 
 @pytest.fixture
