@@ -239,7 +239,7 @@ def test_train_uses_the_tuned_hyperparameters_when_asked(lifecycle):
     assert tuned["n_estimators"] in (5, 10)
     train_runs = mlflow.search_runs(
         experiment_names=["tabular_mlops"],
-        filter_string="attributes.run_name = 'train'",
+        filter_string="tags.`kedro.pipeline` = 'train'",
         order_by=["attributes.start_time ASC"],
         output_format="list",
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -88,7 +89,13 @@ def test_mlflow_run_holds_params_metrics_tags_model_and_artifacts(
 ):
     run = default_run
     assert run.info.status == "FINISHED"
-    assert run.info.run_name == "train"
+    assert run.data.tags["kedro.pipeline"] == "train"
+    assert re.fullmatch(
+        r"train · breast_cancer \(bundled\) · champion \w+ roc_auc 0\.\d{3}",
+        run.info.run_name,
+    )
+    description = run.data.tags["mlflow.note.content"]
+    assert "- Champion: " in description and "- Registered as champion" in description
     assert run.data.params["split.test_size"] == "0.2"
     assert (
         run.data.params[
@@ -209,6 +216,7 @@ def test_train_on_other_bundled_sets(
     assert summary[2].startswith(f"Champion: {champion}, test {metric} ")
     assert summary[3].startswith("Registered as champion: first model of ")
     assert summary[4] == (
-        f"MLflow (run {run.info.run_id}): `kedro mlflow ui`, then http://127.0.0.1:5000."
+        f"MLflow run: http://127.0.0.1:5000/#/experiments/{run.info.experiment_id}/runs/"
+        f"{run.info.run_id} (after `kedro mlflow ui`)."
     )
     assert summary[5] == "Reports and plots: data/08_reporting/"

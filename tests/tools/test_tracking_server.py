@@ -169,7 +169,8 @@ def test_concurrent_runs_both_finish_with_every_metric(concurrent_runs, client):
 def test_run_params_tags_artifacts_and_model_over_http(concurrent_runs, client, server):
     run_id, project = next(iter(concurrent_runs.items()))
     run = client.get_run(run_id)
-    assert run.info.run_name == "train"
+    assert run.data.tags["kedro.pipeline"] == "train"
+    assert run.info.run_name.startswith("train · ")
     assert run.info.artifact_uri.startswith("mlflow-artifacts:")  # proxied store
     assert run.data.params["modelling.cv_folds"] == "3"
     assert run.data.tags["task"] == "multiclass"

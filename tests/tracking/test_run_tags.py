@@ -23,7 +23,9 @@ def test_git_commit_names_the_commit_and_dirty_state(tmp_path):
     assert git_commit(tmp_path) == f"{commit}-dirty"
 
 
-def test_the_run_is_tagged_with_the_commit_and_the_task(experiment_id, tmp_path):
+def test_the_run_is_tagged_with_its_pipelines_the_commit_and_the_task(
+    experiment_id, tmp_path
+):
     spec = tmp_path / "feature_spec.json"
     spec.write_text('{"task": "multiclass"}')
     catalog = DataCatalog({"feature_spec": JSONDataset(filepath=str(spec))})
@@ -31,8 +33,9 @@ def test_the_run_is_tagged_with_the_commit_and_the_task(experiment_id, tmp_path)
     hook = RunTagsHook()
     hook._project_path = tmp_path  # not a git repository
     with mlflow.start_run() as run:
-        hook.before_pipeline_run()
+        hook.before_pipeline_run({"pipeline_names": ["train"]})
         hook.after_pipeline_run(pipeline, catalog)
     tags = mlflow.get_run(run.info.run_id).data.tags
     assert tags["git.commit"] == "unknown"
     assert tags["task"] == "multiclass"
+    assert tags["kedro.pipeline"] == "train"

@@ -10,6 +10,7 @@ from mlflow import MlflowClient
 from mlflow.entities import Run
 
 from tabular_mlops.tracking.datasets.table_snapshot_dataset import DIGEST_TAG
+from tabular_mlops.tracking.run_tags import PIPELINE_TAG
 
 PARENT_TAG = "mlflow.parentRunId"
 
@@ -31,7 +32,7 @@ def _registered_run_ids(client: MlflowClient) -> set[str]:
 
 
 def runs_beyond(client: MlflowClient, experiment_id: str, keep: int) -> list[Run]:
-    """Per pipeline (runs are named after theirs), the runs older than its last
+    """Per pipeline (tag ``kedro.pipeline``, else the run's name), the runs older than its last
     ``keep``, with their nested runs; never a run that backs a registered model
     version, nor one of its nested runs. Oldest first."""
     runs = client.search_runs(
@@ -44,7 +45,7 @@ def runs_beyond(client: MlflowClient, experiment_id: str, keep: int) -> list[Run
         if parent:
             children[parent].append(run)
         else:
-            by_pipeline[run.info.run_name].append(run)
+            by_pipeline[run.data.tags.get(PIPELINE_TAG, run.info.run_name)].append(run)
     registered = _registered_run_ids(client)
     old = [
         run

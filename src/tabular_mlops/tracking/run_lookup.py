@@ -11,6 +11,7 @@ from mlflow.exceptions import MlflowException
 
 from tabular_mlops.core.comparison import RunRecord
 from tabular_mlops.core.errors import InputError
+from tabular_mlops.tracking.run_tags import PIPELINE_TAG
 
 
 def tracking_experiment_id(context: KedroContext) -> str:
@@ -23,12 +24,12 @@ def tracking_experiment_id(context: KedroContext) -> str:
 def last_runs(
     client: MlflowClient, experiment_id: str, pipeline: str, count: int
 ) -> list[Run]:
-    """The last ``count`` finished runs of ``pipeline`` (runs are named after their
-    pipeline), newest first."""
+    """The last ``count`` finished runs of ``pipeline`` (its ``kedro.pipeline``
+    tag), newest first."""
     return client.search_runs(
         [experiment_id],
         filter_string=(
-            f"attributes.run_name = '{pipeline}' and attributes.status = 'FINISHED'"
+            f"tags.`{PIPELINE_TAG}` = '{pipeline}' and attributes.status = 'FINISHED'"
         ),
         order_by=["attributes.start_time DESC"],
         max_results=count,

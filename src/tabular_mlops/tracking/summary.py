@@ -12,6 +12,7 @@ from kedro.framework.context import KedroContext
 from kedro.framework.hooks import hook_impl
 from kedro.io import DataCatalog
 from kedro.pipeline import Pipeline
+from mlflow import MlflowClient
 
 from tabular_mlops.catalog_names import (
     CANDIDATE_COMPARISON,
@@ -20,6 +21,7 @@ from tabular_mlops.catalog_names import (
 )
 from tabular_mlops.core.metrics import LOWER_IS_BETTER, champion_metric
 from tabular_mlops.core.sources import source_name
+from tabular_mlops.tracking.run_tags import pipeline_tag
 
 logger = logging.getLogger(__name__)
 
@@ -56,9 +58,22 @@ def training_summary(
     return summary
 
 
+def run_name(
+    pipeline: str, data: dict[str, Any], candidate_comparison: pd.DataFrame, metric: str
+) -> str:
+    """What a training run is, as the runs table shows it, e.g.
+    ``train · breast_cancer (bundled) · champion linear roc_auc 0.996``."""
+    champion = candidate_comparison.iloc[0]
+    return (
+        f"{pipeline} · {source_name(data)} · champion {champion['family']} "
+        f"{metric} {champion[f'test_{metric}']:.3f}"
+    )
+
+
 class TrainingSummaryHook:
-    """Logs a short summary at the end of every run that chose a champion, and where
-    to look next."""
+    """At the end of every run that chose a champion: logs a short summary and where
+    to look next, names the MLflow run after what it did and makes the summary its
+    description (``mlflow.note.content``)."""
 
     @hook_impl
     def after_context_created(self, context: KedroContext) -> None:
@@ -66,9 +81,10 @@ class TrainingSummaryHook:
         self._mlflow_ui = f"http://{ui.host}:{ui.port}"
 
     @hook_impl
-    def before_pipeline_run(self) -> None:
+    def before_pipeline_run(self, run_params: dict[str, Any]) -> None:
         run = mlflow.active_run()
-        self._run_id = run.info.run_id if run else None
+        self._run = run.info if run else None
+        self._pipeline = pipeline_tag(run_params.get("pipeline_names"))
 
     @hook_impl
     def after_pipeline_run(self, pipeline: Pipeline, catalog: DataCatalog) -> None:
@@ -76,24 +92,40 @@ class TrainingSummaryHook:
             return
         # Read the datasets directly: the catalog would log each load.
         feature_spec = catalog[FEATURE_SPEC].load()
+        data = catalog["params:data"].load()
+        comparison = catalog[CANDIDATE_COMPARISON].load()
+        metric = champion_metric(
+            catalog["params:modelling"].load()["champion_metric"], feature_spec["task"]
+        )
         summary = training_summary(
-            data=catalog["params:data"].load(),
+            data=data,
             feature_spec=feature_spec,
-            candidate_comparison=catalog[CANDIDATE_COMPARISON].load(),
-            metric=champion_metric(
-                catalog["params:modelling"].load()["champion_metric"],
-                feature_spec["task"],
-            ),
+            candidate_comparison=comparison,
+            metric=metric,
             promotion_decision=catalog[PROMOTION_DECISION].load()
             if PROMOTION_DECISION in pipeline.all_outputs()
             else None,
         )
         comparison_file = Path(catalog[CANDIDATE_COMPARISON]._describe()["filepath"])
-        run = f" (run {self._run_id})" if self._run_id else ""
-        summary += [
-            f"MLflow{run}: `kedro mlflow ui`, then {self._mlflow_ui}.",
-            f"Reports and plots: {_relative(comparison_file.parent)}/",
-        ]
+        if self._run is not None:
+            link = (
+                f"{self._mlflow_ui}/#/experiments/{self._run.experiment_id}/runs/"
+                f"{self._run.run_id}"
+            )
+            summary.append(f"MLflow run: {link} (after `kedro mlflow ui`).")
+            # The run has ended (kedro-mlflow's hook goes first): tag it by id.
+            client = MlflowClient()
+            client.set_tag(
+                self._run.run_id,
+                "mlflow.runName",
+                run_name(self._pipeline, data, comparison, metric),
+            )
+            client.set_tag(
+                self._run.run_id,
+                "mlflow.note.content",
+                "\n".join(f"- {line}" for line in summary),
+            )
+        summary.append(f"Reports and plots: {_relative(comparison_file.parent)}/")
         for line in summary:
             logger.info(line)
 
