@@ -71,4 +71,5 @@ def test_a_dag_run_has_one_mlflow_run_that_a_failed_task_marks_failed(project_pa
     run = mlflow.get_run(run_id)
     assert run.info.status == "FAILED"
     assert run.info.run_name == "train"
+    assert run.data.tags["kedro.pipeline"] == "train"  # what kedro compare finds
     assert run.data.tags["airflow.dag_run_id"] == "manual__1"

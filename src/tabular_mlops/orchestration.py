@@ -21,6 +21,7 @@ from mlflow import MlflowClient
 from mlflow.entities import RunStatus
 
 from tabular_mlops.tracking.run_lookup import tracking_experiment_id
+from tabular_mlops.tracking.run_tags import PIPELINE_TAG
 
 
 @contextlib.contextmanager
@@ -72,7 +73,9 @@ def start_tracking(
         if existing:
             return existing[0].info.run_id
         run = MlflowClient().create_run(
-            experiment_id, run_name=pipeline_name, tags=dict(tags)
+            experiment_id,
+            run_name=pipeline_name,
+            tags={**tags, PIPELINE_TAG: pipeline_name},
         )
         return run.info.run_id
 
