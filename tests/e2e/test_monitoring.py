@@ -18,7 +18,13 @@ from mlflow import MlflowClient
 
 from tabular_mlops.core.errors import InputError
 from tabular_mlops.core.monitoring import MonitoringAlarm
-from tests.conftest import QUICK_TRAINING, free_port, run_pipeline, trained_copy
+from tests.conftest import (
+    QUICK_TRAINING,
+    free_port,
+    run_pipeline,
+    source_data,
+    trained_copy,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -67,6 +73,7 @@ def test_the_held_out_rows_pass_and_each_batch_is_an_mlflow_run(project):
     assert run.data.tags["model_version"] == "1"
     assert run.data.tags["monitor.alarm"] == "false"
     assert len(run.data.tags["batch_digest"]) == 64
+    assert source_data(run, "monitoring")["rows"] == 114
     (point,) = client.get_metric_history(run.info.run_id, "drift.mean radius.distance")
     assert point.step == 1
     artifacts = {

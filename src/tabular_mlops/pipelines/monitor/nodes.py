@@ -10,7 +10,7 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
-from tabular_mlops.core import metrics, monitoring
+from tabular_mlops.core import features, metrics, monitoring
 from tabular_mlops.core.contracts import check_features
 from tabular_mlops.core.errors import InputError
 from tabular_mlops.core.lineage import table_digest
@@ -88,6 +88,14 @@ def compare_with_reference(
         "batch": monitor["filepath"],
         "batch_digest": table_digest(monitoring_batch),
     }
+
+
+def describe_batch(monitoring_batch: pd.DataFrame, monitor: dict[str, Any]) -> Any:
+    """The batch as an MLflow dataset (name, digest, schema, rows): the run's page
+    lists what was monitored."""
+    return features.as_mlflow_dataset(
+        monitoring_batch, name=monitor["filepath"], source=monitor["filepath"]
+    )
 
 
 def plot_drift(monitoring_report: dict[str, Any], monitor: dict[str, Any]) -> go.Figure:

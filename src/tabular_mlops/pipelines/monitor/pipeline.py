@@ -6,6 +6,7 @@ from kedro.pipeline import Node, Pipeline
 from .nodes import (
     check_monitoring,
     compare_with_reference,
+    describe_batch,
     plot_drift,
     publish_batch,
     render_monitoring_report,
@@ -33,6 +34,12 @@ def create_pipeline(**kwargs) -> Pipeline:
                 ],
                 outputs="monitoring_report",
                 name="compare_with_reference",
+            ),
+            Node(
+                func=describe_batch,
+                inputs=["monitoring_batch", "params:monitor"],
+                outputs="monitoring_batch_input",
+                name="describe_batch",
             ),
             Node(
                 func=plot_drift,
