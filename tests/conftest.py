@@ -9,6 +9,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -76,6 +77,19 @@ def run_pipeline(
         project_path=project_path, runtime_params=runtime_params or None
     ) as session:
         return session.run(pipeline_names=[pipeline])
+
+
+def kedro(project: Path, *arguments: str) -> subprocess.CompletedProcess:
+    """The ``kedro`` command of this environment, run as a user would in ``project``
+    (no standard input), with its output captured for the test to read."""
+    return subprocess.run(
+        [Path(sys.executable).with_name("kedro"), *arguments],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=False,
+        stdin=subprocess.DEVNULL,
+    )
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ test predictions), refuses clearly without its snapshot or at another commit, an
 from __future__ import annotations
 
 import subprocess
-import sys
 from pathlib import Path
 
 import mlflow
@@ -17,23 +16,17 @@ import yaml
 from mlflow import MlflowClient
 from sklearn.datasets import load_wine
 
-from tests.conftest import QUICK_TRAINING, make_project, run_pipeline, source_data
+from tests.conftest import (
+    QUICK_TRAINING,
+    kedro,
+    make_project,
+    run_pipeline,
+    source_data,
+)
 
 pytestmark = pytest.mark.integration
 
-KEDRO = Path(sys.executable).with_name("kedro")
 TABLE = "wine.csv"
-
-
-def kedro(project: Path, *arguments: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [KEDRO, *arguments],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        check=False,
-        stdin=subprocess.DEVNULL,
-    )
 
 
 def git(project: Path, *arguments: str) -> str:

@@ -5,8 +5,6 @@ alert; shuffled labels fail on performance; bad batches get the contract's error
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import threading
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
@@ -21,14 +19,13 @@ from tabular_mlops.core.monitoring import MonitoringAlarm
 from tests.conftest import (
     QUICK_TRAINING,
     free_port,
+    kedro,
     run_pipeline,
     source_data,
     trained_copy,
 )
 
 pytestmark = pytest.mark.integration
-
-KEDRO = Path(sys.executable).with_name("kedro")
 
 
 @pytest.fixture(scope="module")
@@ -110,19 +107,12 @@ def test_a_shifted_batch_fails_naming_the_feature_and_posts_one_alert(project):
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        failed = subprocess.run(
-            [
-                KEDRO,
-                "run",
-                "--pipelines=monitor",
-                "--params",
-                f"monitor.filepath=shifted.csv,monitor.step=2,monitor.alert_url=http://127.0.0.1:{port}/hook",
-            ],
-            cwd=project,
-            capture_output=True,
-            text=True,
-            check=False,
-            stdin=subprocess.DEVNULL,
+        failed = kedro(
+            project,
+            "run",
+            "--pipelines=monitor",
+            "--params",
+            f"monitor.filepath=shifted.csv,monitor.step=2,monitor.alert_url=http://127.0.0.1:{port}/hook",
         )
     finally:
         server.shutdown()

@@ -5,18 +5,15 @@ reproduces the committed file, and `kedro compare` names what changed."""
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
 
-from tests.conftest import REPO_ROOT, make_project, run_pipeline
+from tests.conftest import REPO_ROOT, kedro, make_project, run_pipeline
 
 pytestmark = pytest.mark.integration
 
-KEDRO = Path(sys.executable).with_name("kedro")
 BASELINE = "metrics/baseline.yml"
 DATA = "breast_cancer (bundled)"
 
@@ -33,17 +30,6 @@ def degraded(linear_c: float) -> dict:
         "hist_gradient_boosting": {"candidate": {"hyperparameters": huge_leaves}},
         "reporting": {"permutation_repeats": 1},
     }
-
-
-def kedro(project: Path, *arguments: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [KEDRO, *arguments],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        check=False,
-        stdin=subprocess.DEVNULL,
-    )
 
 
 def project_with_baseline(folder: Path) -> Path:

@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 import logging
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import mlflow
@@ -14,7 +12,7 @@ import pandas as pd
 import pytest
 from mlflow import MlflowClient
 
-from tests.conftest import QUICK_TRAINING, make_project, source_data
+from tests.conftest import QUICK_TRAINING, kedro, make_project, source_data
 
 pytestmark = pytest.mark.integration
 
@@ -34,14 +32,7 @@ def default_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     configuration, as a user would (its console log in ``console.txt``), for the
     tests that read its outputs."""
     project = make_project(tmp_path_factory.mktemp("default_train"))
-    result = subprocess.run(
-        [Path(sys.executable).with_name("kedro"), "run", "--pipelines=train"],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        check=False,
-        stdin=subprocess.DEVNULL,
-    )
+    result = kedro(project, "run", "--pipelines=train")
     assert result.returncode == 0, result.stderr[-3000:]
     (project / "console.txt").write_text(result.stderr)
     return project
