@@ -1,11 +1,13 @@
 import subprocess
+import sys
 
+import click
 import mlflow
 from kedro.io import DataCatalog
 from kedro.pipeline import Pipeline, node
 from kedro_datasets.json import JSONDataset
 
-from tabular_mlops.tracking.run_tags import RunTagsHook, git_commit
+from tabular_mlops.tracking.run_tags import RunTagsHook, git_commit, typed_command
 
 
 def test_git_commit_names_the_commit_and_dirty_state(tmp_path):
@@ -39,3 +41,23 @@ def test_the_run_is_tagged_with_its_pipelines_the_commit_and_the_task(
     assert tags["git.commit"] == "unknown"
     assert tags["task"] == "multiclass"
     assert tags["kedro.pipeline"] == "train"
+
+
+def test_the_command_tag_is_the_command_as_typed_with_passwords_masked(monkeypatch):
+    assert typed_command() is None  # not started from the command line
+    arguments = [
+        "kedro",
+        "run",
+        "--pipelines=train",
+        "--env=server",
+        "--params",
+        "data.filepath=s3://user:s3cret@bucket/my table.csv",
+        "--runner-params",
+        "force=true",
+    ]
+    monkeypatch.setattr(sys, "argv", ["/venv/bin/kedro", *arguments[1:]])
+    with click.Context(click.Command("run")):
+        assert typed_command() == (
+            "kedro run --pipelines=train --env=server --params "
+            "'data.filepath=s3://user:***@bucket/my table.csv' --runner-params force=true"
+        )

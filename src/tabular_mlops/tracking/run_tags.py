@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import shlex
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
+import click
 import mlflow
 from kedro.framework.context import KedroContext
 from kedro.framework.hooks import hook_impl
@@ -13,8 +16,12 @@ from kedro.io import DataCatalog
 from kedro.pipeline import Pipeline
 
 from tabular_mlops.catalog_names import FEATURE_SPEC
+from tabular_mlops.core.secrets import mask_text
 
 COMMIT_TAG = "git.commit"
+COMMAND_TAG = "kedro_command"
+"""kedro-mlflow's tag, rebuilt from a subset of the options (``--pipeline=``, no
+``--env``, ``--params`` or ``--runner-params``); set here to the command as typed."""
 PIPELINE_TAG = "kedro.pipeline"
 """The pipelines a run ran (``train``, ``monitor``, ...): what finds a pipeline's runs,
 whatever name the run was given."""
@@ -46,8 +53,16 @@ def pipeline_tag(pipeline_names: list[str] | None) -> str:
     return "+".join(pipeline_names or ["__default__"])
 
 
+def typed_command() -> str | None:
+    """The ``kedro`` command line that started this process, URL passwords masked;
+    ``None`` outside a command (a notebook, an Airflow task)."""
+    if click.get_current_context(silent=True) is None:
+        return None
+    return mask_text(shlex.join(["kedro", *sys.argv[1:]]))
+
+
 class RunTagsHook:
-    """Tags the MLflow run with its pipelines, the git commit and, for pipelines
+    """Tags the MLflow run with its pipelines, the command, the git commit and, for pipelines
     that decide it, the task (read back from the feature spec, so a run that skipped
     the node that wrote it is tagged too)."""
 
@@ -58,10 +73,12 @@ class RunTagsHook:
     @hook_impl
     def before_pipeline_run(self, run_params: dict[str, Any]) -> None:
         if mlflow.active_run() is not None:
+            command = typed_command()
             mlflow.set_tags(
                 {
                     COMMIT_TAG: git_commit(self._project_path),
                     PIPELINE_TAG: pipeline_tag(run_params.get("pipeline_names")),
+                    **({COMMAND_TAG: command} if command else {}),
                 }
             )
 
