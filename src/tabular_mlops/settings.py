@@ -44,7 +44,10 @@ HOOKS = (
     TrainingSummaryHook(),
     GateSummaryHook(),
     ForgetRerunNodesHook(),
-    BatchedMlflowHook(),  # last: called first, where kedro-mlflow's own hook would be
+    # Last: called first, where kedro-mlflow's own hook would be. A family's
+    # hyper-parameters for every task stay out of the run's parameters: those of the
+    # run's task are logged by `{family}.candidate_config`.
+    BatchedMlflowHook(untracked_parameters=("*.candidate.*",)),
 )
 # kedro-mlflow's hook is replaced by BatchedMlflowHook; its CLI commands stay.
 DISABLE_HOOKS_FOR_PLUGINS = ("kedro_mlflow",)

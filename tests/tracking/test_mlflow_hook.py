@@ -38,3 +38,11 @@ def test_credentials_never_reach_mlflow_params(experiment_id):
         "tuning.storage": "postgresql://optuna:***@db/tuning",
         "service.token": "***",
     }
+
+
+def test_untracked_parameters_are_not_logged(experiment_id):
+    hook = BatchedMlflowHook(untracked_parameters=("*.candidate.*",))
+    hook._pending_params = {}
+    hook._log_param("linear.candidate.hyperparameters.regression.alpha", 1.0)
+    hook._log_param("modelling.cv_folds", 5)
+    assert hook._pending_params == {"modelling.cv_folds": 5}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from fnmatch import fnmatch
 from typing import Any
 
 import mlflow
@@ -22,7 +23,12 @@ class BatchedMlflowHook(MlflowHook):
     passwords and parameters named like secrets are masked in parameters and in the
     run tags kedro-mlflow writes from ``run_params`` (e.g. ``runtime_params``).
     Parameters too long for MLflow still follow kedro-mlflow's
-    ``long_params_strategy``."""
+    ``long_params_strategy``; those matching an ``untracked_parameters`` pattern
+    (``fnmatch``, on the flattened name) are not logged."""
+
+    def __init__(self, untracked_parameters: tuple[str, ...] = ()) -> None:
+        super().__init__()
+        self._untracked_parameters = untracked_parameters
 
     @hook_impl
     def before_pipeline_run(
@@ -44,6 +50,8 @@ class BatchedMlflowHook(MlflowHook):
             mlflow.log_params(self._pending_params)
 
     def _log_param(self, name: str, value: Any) -> None:
+        if any(fnmatch(name, pattern) for pattern in self._untracked_parameters):
+            return
         value = mask_value(name, value)
         if len(str(value)) <= MAX_PARAM_VAL_LENGTH:
             self._pending_params[name] = value

@@ -10,6 +10,7 @@ from tabular_mlops.tracking.datasets.mlflow_metrics_series_dataset import (
 from tabular_mlops.tracking.datasets.mlflow_model_with_example_dataset import (
     MlflowModelWithExampleDataset,
 )
+from tabular_mlops.tracking.datasets.mlflow_params_dataset import MlflowParamsDataset
 from tabular_mlops.tracking.datasets.mlflow_registered_model_dataset import (
     MlflowRegisteredModelDataset,
 )
@@ -21,6 +22,7 @@ __all__ = [
     "MlflowMetricsBatchDataset",
     "MlflowMetricsSeriesDataset",
     "MlflowModelWithExampleDataset",
+    "MlflowParamsDataset",
     "MlflowRegisteredModelDataset",
     "MlflowTagsDataset",
     "TableSnapshotDataset",
