@@ -88,11 +88,15 @@ def test_mlflow_run_holds_params_metrics_tags_model_and_artifacts(
     description = run.data.tags["mlflow.note.content"]
     assert "- Champion: " in description and "- Registered as champion" in description
     assert run.data.params["split.test_size"] == "0.2"
-    assert (
-        run.data.params[
-            "random_forest.candidate.hyperparameters.classification.n_estimators"
-        ]
-        == "200"
+    # the hyper-parameters of the run's task, not those configured for the others
+    assert run.data.params["random_forest.hyperparameters.n_estimators"] == "200"
+    assert run.data.params["linear.hyperparameters.C"] == "1.0"
+    assert not [name for name in run.data.params if ".candidate." in name]
+    assert "linear.hyperparameters.alpha" not in run.data.params
+    assert run.data.tags["kedro_command"] == "kedro run --pipelines=train"
+    assert (run.data.tags["registry.model"], run.data.tags["registry.version"]) == (
+        "tabular_mlops",
+        "1",
     )
     for candidate in ("champion", "linear", "random_forest", "hist_gradient_boosting"):
         for metric in (
@@ -166,6 +170,19 @@ def test_same_data_and_seed_give_identical_results(run_kedro, project_path):
     second_comparison, second_predictions = outcome()
     pd.testing.assert_frame_equal(first_comparison, second_comparison)
     pd.testing.assert_frame_equal(first_predictions, second_predictions)
+
+    # The second run refitted the same champion: no new version, a link to it.
+    client = MlflowClient(f"sqlite:///{project_path}/mlflow.db")
+    versions = client.search_model_versions("name = 'tabular_mlops'")
+    assert [str(version.version) for version in versions] == ["1"]
+    runs = client.search_runs(
+        [client.get_experiment_by_name("tabular_mlops").experiment_id]
+    )
+    assert [run.data.tags["registry.version"] for run in runs] == ["1", "1"]
+    assert (
+        "- Not registered: the same model as champion v1"
+        in (runs[0].data.tags["mlflow.note.content"])
+    )
 
 
 def test_train_on_a_mixed_type_user_table(run_kedro, project_path, mixed_table):

@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+import joblib
+
 from tabular_mlops.core.features import FeatureSpec, feature_columns
 from tabular_mlops.core.metrics import improvement
 
@@ -34,6 +36,15 @@ def not_comparable_reason(champion: FeatureSpec, new: FeatureSpec) -> str:
     return ""
 
 
+def same_model(champion: Any, new: Any) -> bool:
+    """Whether two inference pipelines hold the same fitted model and feature spec:
+    a content hash (``joblib.hash``), equal for a model refitted on the same data
+    with the same configuration and seed."""
+    return joblib.hash((champion.model, champion.feature_spec)) == joblib.hash(
+        (new.model, new.feature_spec)
+    )
+
+
 def decide_promotion(
     scores: dict[str, Any], model_name: str, margin: float
 ) -> dict[str, Any]:
@@ -41,10 +52,24 @@ def decide_promotion(
 
     It becomes ``champion`` when there is none yet or when it beats the champion on
     the metric by at least ``margin``, else ``challenger``. A model that cannot be
-    compared with the champion is registered as ``challenger`` with the reason.
+    compared with the champion is registered as ``challenger`` with the reason. The
+    champion itself, refitted (``scores["same_as_champion"]``), is not registered
+    again (``register`` false): a forced re-run adds no version.
     """
     metric = scores["metric"]
     new = scores["new"][metric]
+    if scores.get("same_as_champion"):
+        decision = {
+            "alias": "champion",
+            "promoted": False,
+            "register": False,
+            "reason": f"the same model as champion v{scores['champion_version']} "
+            "(identical fitted model and features): no new version, this run links "
+            "to it",
+            **scores,
+        }
+        logger.info("Not registering: %s", decision["reason"])
+        return decision
     if scores["not_comparable"]:
         promoted = False
         reason = (
@@ -72,6 +97,7 @@ def decide_promotion(
     decision = {
         "alias": "champion" if promoted else "challenger",
         "promoted": promoted,
+        "register": True,
         "reason": reason,
         **scores,
     }

@@ -51,9 +51,14 @@ def training_summary(
         f"{champion[f'test_{metric}']:.4f}.",
     ]
     if promotion_decision:
+        outcome = (
+            f"Registered as {promotion_decision['alias']}"
+            if promotion_decision["register"]
+            else "Not registered"
+        )
         summary.append(
-            f"Registered as {promotion_decision['alias']}: "
-            f"{promotion_decision['reason'].rstrip('.')}. `make gate` judges it."
+            f"{outcome}: {promotion_decision['reason'].rstrip('.')}. "
+            "`make gate` judges it."
         )
     return summary
 

@@ -1,7 +1,9 @@
+from types import SimpleNamespace
+
 import pandas as pd
 import pytest
 
-from tabular_mlops.core.model import InferencePipeline
+from tabular_mlops.core.model import InferencePipeline, RegisteredModel
 from tabular_mlops.pipelines.data_processing.nodes import (
     build_feature_spec,
     clean_table,
@@ -63,6 +65,7 @@ def test_registration_example_holds_the_model_columns_as_json_sends_them(trained
         "metric": "roc_auc",
         "new": {"roc_auc": 0.9, "accuracy": 0.8},
         "reason": "x",
+        "register": True,
     }
     comparison = pd.DataFrame(
         {"family": ["linear"], "rank": [1], "cv_roc_auc": [0.8], "test_roc_auc": [0.9]}
@@ -81,6 +84,7 @@ def test_registration_example_holds_the_model_columns_as_json_sends_them(trained
     assert example["signup"].iloc[0] == "2021-01-01"
     assert example["city"].isna().any() and None in example["city"].tolist()
     assert registration["alias"] == "champion"
+    assert registration["existing_version"] is None
     assert registration["tags"]["test_roc_auc"] == "0.900000"
     assert registration["tags"]["family"] == "linear"
     card = registration["model_card"]
@@ -149,3 +153,60 @@ def test_a_champion_for_another_problem_blocks_promotion():
     )
     assert decision["alias"] == "challenger"
     assert "registry.model_name" in decision["reason"]
+
+
+def registered(version, pipeline):
+    """A registry version as the ``current_champion`` dataset loads it."""
+    return RegisteredModel(
+        version, SimpleNamespace(unwrap_python_model=lambda: pipeline)
+    )
+
+
+def test_the_champion_refitted_is_the_same_model_and_is_not_registered_again(
+    trained,
+):
+    model, spec, table, raw_rows = trained
+    refitted = train_candidate(
+        table.drop(columns="label"),
+        table[["label"]],
+        spec,
+        config("linear", spec),
+        MODELLING,
+        DATA,
+    )
+    champion = registered("3", InferencePipeline(model, spec))
+    scores = score_against_champion(
+        InferencePipeline(refitted, spec),
+        champion,
+        raw_rows,
+        table[["label"]],
+        spec,
+        MODELLING,
+    )
+    assert scores["same_as_champion"] and scores["champion"] == scores["new"]
+    decision = decide_promotion(scores, REGISTRY, DATA)
+    assert (decision["alias"], decision["register"]) == ("champion", False)
+    assert decision["reason"].startswith("the same model as champion v3")
+
+
+def test_another_fit_is_not_the_same_model(trained):
+    model, spec, table, raw_rows = trained
+    other = train_candidate(
+        table.drop(columns="label"),
+        table[["label"]],
+        spec,
+        config("linear", spec) | {"hyperparameters": {"C": 0.01}},
+        MODELLING,
+        DATA,
+    )
+    champion = registered("3", InferencePipeline(model, spec))
+    scores = score_against_champion(
+        InferencePipeline(other, spec),
+        champion,
+        raw_rows,
+        table[["label"]],
+        spec,
+        MODELLING,
+    )
+    assert not scores["same_as_champion"]
+    assert decide_promotion(scores, REGISTRY, DATA)["register"]

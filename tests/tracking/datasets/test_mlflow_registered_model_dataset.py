@@ -56,6 +56,19 @@ def test_registered_versions_are_found_by_alias_or_version(experiment_id):
     assert f"by MLflow run `{run.info.run_id}`" in version.description
 
 
+def test_a_run_of_an_already_registered_model_links_to_its_version(experiment_id):
+    registered = MlflowRegisteredModelDataset(model_name="demo", save_args=QUICK)
+    with mlflow.start_run() as first:
+        registered.save(registration("champion"))
+    with mlflow.start_run() as again:
+        registered.save({"existing_version": "1"})
+    versions = mlflow.MlflowClient().search_model_versions("name = 'demo'")
+    assert [str(version.version) for version in versions] == ["1"]
+    for run in (first, again):
+        tags = mlflow.get_run(run.info.run_id).data.tags
+        assert (tags["registry.model"], tags["registry.version"]) == ("demo", "1")
+
+
 def test_a_version_carries_its_code_model_card_and_reference_profile(
     experiment_id, tmp_path
 ):

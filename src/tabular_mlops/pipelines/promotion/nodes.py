@@ -55,8 +55,8 @@ def score_against_champion(
     modelling: dict[str, Any],
 ) -> dict[str, Any]:
     """Every test metric of the new model and of the registered champion, both
-    scored now on the same held-out rows (when they can be compared), and the
-    metric that decides between them."""
+    scored now on the same held-out rows (when they can be compared), the metric
+    that decides between them and whether the new model is the champion refitted."""
     task = feature_spec["task"]
     metric = metrics.champion_metric(modelling["champion_metric"], task)
 
@@ -71,6 +71,7 @@ def score_against_champion(
         "champion": None,
         "champion_version": None,
         "not_comparable": "",
+        "same_as_champion": False,
     }
     if current_champion is not None:
         champion = current_champion.model.unwrap_python_model()
@@ -80,6 +81,9 @@ def score_against_champion(
         )
         if not scores["not_comparable"]:
             scores["champion"] = score(champion)
+            scores["same_as_champion"] = promotion.same_model(
+                champion, inference_pipeline
+            )
     return scores
 
 
@@ -116,6 +120,9 @@ def prepare_registration(
         "reference_profile": inference_pipeline.reference_profile,
         "input_example": input_example(X_test, spec, reporting["input_example_rows"]),
         "alias": promotion_decision["alias"],
+        "existing_version": None
+        if promotion_decision["register"]
+        else promotion_decision["champion_version"],
         "tags": {
             f"test_{metric}": f"{promotion_decision['new'][metric]:.6f}",
             "promotion": promotion_decision["reason"],

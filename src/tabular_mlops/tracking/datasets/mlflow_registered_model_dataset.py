@@ -18,6 +18,9 @@ from tabular_mlops.core.errors import InputError
 from tabular_mlops.core.model import RegisteredModel, stage_model_code
 
 MODEL_CARD = "model_card.md"
+REGISTERED_MODEL_TAG = "registry.model"
+REGISTERED_VERSION_TAG = "registry.version"
+"""Run tags naming the version a training run registered, or found already registered."""
 REFERENCE_PROFILE = "reference_profile.json"
 
 
@@ -33,7 +36,10 @@ class MlflowRegisteredModelDataset(
     dict with
     ``python_model``, ``input_example`` (MLflow infers the signature from it),
     ``alias``, ``tags``, ``model_card`` (Markdown) and ``reference_profile`` (what
-    monitoring compares batches with, also ``artifacts/reference_profile.json``); it logs to the active run
+    monitoring compares batches with, also ``artifacts/reference_profile.json``), or
+    only ``existing_version``: the version that already holds this model, which the
+    run is then linked to (tags ``registry.model``, ``registry.version``, set for a
+    new version too). It logs to the active run
     (kedro-mlflow's) with the project's ``core`` code inside the model
     (``code_paths``), so the version loads where only its own requirements are
     installed, and passes ``save_args`` (e.g. ``name``, ``pip_requirements``) to
@@ -122,6 +128,15 @@ class MlflowRegisteredModelDataset(
             ) from error
 
     def save(self, data: dict[str, Any]) -> None:
+        version = data.get("existing_version") or self._register(data)
+        mlflow.set_tags(
+            {
+                REGISTERED_MODEL_TAG: self._model_name,
+                REGISTERED_VERSION_TAG: str(version),
+            }
+        )
+
+    def _register(self, data: dict[str, Any]) -> int:
         with tempfile.TemporaryDirectory() as folder:
             card = Path(folder, MODEL_CARD)
             card.write_text(data["model_card"])
@@ -147,6 +162,7 @@ class MlflowRegisteredModelDataset(
             description=f"{data['model_card']}\nRegistered as version {version} of "
             f"`{self._model_name}` on {today} by MLflow run `{info.run_id}`.\n",
         )
+        return version
 
     def _exists(self) -> bool:
         return self._find_version() is not None
