@@ -1,8 +1,11 @@
+import io
 import logging
 
 import pytest
+from rich.console import Console
 
-from tabular_mlops.log_console import QuietConsoleFilter
+from tabular_mlops import log_console
+from tabular_mlops.log_console import QuietConsoleFilter, progress_bar
 
 
 def record(message: str, level: int = logging.INFO) -> logging.LogRecord:
@@ -31,3 +34,15 @@ def test_everything_else_and_every_error_reaches_the_console():
     assert quiet.filter(record("Running node: clean_table"))
     assert quiet.filter(record("Champion: linear, test roc_auc 0.9960."))
     assert quiet.filter(record("Loading data from X_train failed", logging.ERROR))
+
+
+def test_a_progress_bar_shows_on_a_terminal_only(monkeypatch):
+    for terminal in (True, False):
+        output = io.StringIO()
+        console = Console(file=output, force_terminal=terminal, width=100)
+        monkeypatch.setattr(log_console, "STDERR", console)
+        with progress_bar("linear: cross-validation", total=3) as advance:
+            for _ in range(3):
+                advance()
+        shown = "linear: cross-validation" in output.getvalue()
+        assert shown is terminal

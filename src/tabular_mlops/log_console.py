@@ -9,9 +9,12 @@ from __future__ import annotations
 import logging
 import re
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 from kedro.logging import RichHandler
 from rich.console import Console
+from rich.progress import Progress, TimeElapsedColumn
 
 NON_TERMINAL_WIDTH = 140
 """Columns when the log goes to a file or a CI job (rich would wrap at 80)."""
@@ -59,3 +62,17 @@ def quiet_console() -> None:
     pyfunc = logging.getLogger("mlflow.pyfunc")
     if not any(isinstance(existing, QuietConsoleFilter) for existing in pyfunc.filters):
         pyfunc.addFilter(QuietConsoleFilter())
+
+
+@contextmanager
+def progress_bar(description: str, total: int | None) -> Iterator[Callable[[], None]]:
+    """A function that advances a progress bar of ``total`` steps, shown while the
+    block runs when the console is a terminal (and gone after it); elsewhere it
+    does nothing: the log lines of each step say the same in a file or a CI job."""
+    if not STDERR.is_terminal:
+        yield lambda: None
+        return
+    columns = (*Progress.get_default_columns(), TimeElapsedColumn())
+    with Progress(*columns, console=STDERR, transient=True) as progress:
+        task = progress.add_task(description, total=total)
+        yield lambda: progress.advance(task)

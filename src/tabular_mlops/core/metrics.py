@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import pandas as pd
@@ -94,12 +94,12 @@ def cross_validation_scores(
     task: str,
     cv_folds: int,
     random_state: int,
-    progress: tuple[str, str] | None = None,
+    on_fold: Callable[[int, dict[str, float]], None] | None = None,
 ) -> dict[str, float]:
     """Mean and spread of each metric over seeded k-fold CV of ``model``.
 
-    With ``progress`` (the model's name and a metric), each fold logs that metric
-    when it is done, so long runs show progress.
+    ``on_fold`` is called with each fold's number and scores when it is done, so
+    that long runs can show progress.
     """
     folds = (KFold if task == "regression" else StratifiedKFold)(
         n_splits=cv_folds, shuffle=True, random_state=random_state
@@ -110,16 +110,8 @@ def cross_validation_scores(
         fold_scores.append(
             score_model(fitted, X.iloc[score_rows], y.iloc[score_rows], task)
         )
-        if progress:
-            name, metric = progress
-            logger.info(
-                "%s: CV fold %d/%d, %s=%.4f",
-                name,
-                fold,
-                cv_folds,
-                metric,
-                fold_scores[-1][metric],
-            )
+        if on_fold:
+            on_fold(fold, fold_scores[-1])
     scores = {}
     for name, values in pd.DataFrame(fold_scores).items():
         scores[f"cv_{name}"] = float(values.mean())

@@ -11,6 +11,7 @@ from sklearn.pipeline import Pipeline
 
 from tabular_mlops.core import estimators, metrics
 from tabular_mlops.core.features import FeatureSpec
+from tabular_mlops.log_console import progress_bar
 
 logger = logging.getLogger(__name__)
 
@@ -64,6 +65,9 @@ def train_candidate(
     data: dict[str, Any],
 ) -> Pipeline:
     """Fit a candidate (from source rows to a prediction) on the whole training set."""
+    logger.info(
+        "%s: fitting on all %d training rows.", candidate_config["family"], len(X_train)
+    )
     model = _build(candidate_config, feature_spec["task"], modelling, data)
     return model.fit(X_train, y_train[feature_spec["target"]])
 
@@ -78,17 +82,32 @@ def cross_validate_candidate(
 ) -> dict[str, float]:
     """Mean and spread of each metric over seeded k-fold CV on the training set."""
     task, family = feature_spec["task"], candidate_config["family"]
-    scores = metrics.cross_validation_scores(
-        _build(candidate_config, task, modelling, data),
-        X_train,
-        y_train[feature_spec["target"]],
-        task,
-        cv_folds=metrics.cv_folds_for(
-            feature_spec["rows"], modelling["cv_folds"], modelling["large_data"]
-        ),
-        random_state=modelling["random_state"],
-        progress=(family, metrics.champion_metric(modelling["champion_metric"], task)),
+    metric = metrics.champion_metric(modelling["champion_metric"], task)
+    folds = metrics.cv_folds_for(
+        feature_spec["rows"], modelling["cv_folds"], modelling["large_data"]
     )
+    with progress_bar(f"{family}: cross-validation", total=folds) as advance:
+
+        def fold_done(fold: int, scores: dict[str, float]) -> None:
+            logger.info(
+                "%s: CV fold %d/%d, %s=%.4f",
+                family,
+                fold,
+                folds,
+                metric,
+                scores[metric],
+            )
+            advance()
+
+        scores = metrics.cross_validation_scores(
+            _build(candidate_config, task, modelling, data),
+            X_train,
+            y_train[feature_spec["target"]],
+            task,
+            cv_folds=folds,
+            random_state=modelling["random_state"],
+            on_fold=fold_done,
+        )
     logger.info(
         "%s: cross-validated %s",
         family,

@@ -8,6 +8,7 @@ import pandas as pd
 
 from tabular_mlops.core import estimators, metrics, tuning
 from tabular_mlops.core.features import FeatureSpec, task_kind
+from tabular_mlops.log_console import progress_bar
 
 
 def tune_candidate(
@@ -53,9 +54,16 @@ def tune_candidate(
         )
         return scores[f"cv_{metric}"]
 
-    best, trials, own_trials = tuning.search(
-        family, metric, objective, search_space[kind], tuning_params
-    )
+    with progress_bar(f"{family}: tuning", total=tuning_params["n_trials"]) as advance:
+
+        def objective_with_progress(suggested: dict[str, Any]) -> float:
+            score = objective(suggested)
+            advance()
+            return score
+
+        best, trials, own_trials = tuning.search(
+            family, metric, objective_with_progress, search_space[kind], tuning_params
+        )
     tuned = {
         "task": task,
         f"cv_{metric}": best.value,
