@@ -160,7 +160,6 @@ def main() -> None:  # noqa: PLR0915 - one straight script, as users write it
         pd.to_pickle(champion, workdir / "champion_model.pkl")
 
         predictions = reporting.predict_test_set(champion, X_test, y_test, spec)
-        error_plot, fit_plot = reporting.plot_diagnostics(predictions, spec)
         importance = reporting.compute_feature_importance(
             champion,
             X_test,
@@ -170,21 +169,24 @@ def main() -> None:  # noqa: PLR0915 - one straight script, as users write it
             params["reporting"],
         )
         figures = {
-            "error_plot": error_plot,
-            "fit_plot": fit_plot,
+            **reporting.plot_diagnostics(predictions, spec),
+            "cv_spread_plot": reporting.plot_cv_spread(
+                comparison, spec, params["modelling"]
+            ),
             "feature_importance_plot": reporting.plot_feature_importance(
                 importance, params["reporting"]
             ),
         }
         for name, figure in figures.items():
             figure.write_json(reports / f"{name}.json")
-            reporting.render_png(figure).savefig(reports / f"{name}.png", dpi=120)
-            mlflow.log_artifact(str(reports / f"{name}.json"), "plots")
-            mlflow.log_artifact(str(reports / f"{name}.png"), "plots")
-        for name, table in {
+        tables = {
             "candidate_comparison": comparison,
             "feature_importance": importance,
-        }.items():
+            "performance_breakdown": reporting.break_down_performance(
+                predictions, spec
+            ),
+        }
+        for name, table in tables.items():
             table.to_csv(reports / f"{name}.csv", index=False)
             mlflow.log_artifact(str(reports / f"{name}.csv"), "reports")
 

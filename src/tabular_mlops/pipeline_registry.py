@@ -31,7 +31,7 @@ def register_pipelines() -> dict[str, Pipeline]:
         "reporting": reporting.create_pipeline(),
         "promotion": promotion.create_pipeline(),
     }
-    train = sum(stages.values(), Pipeline([]))
+    train = sum(stages.values(), Pipeline([])) + reporting.create_report_pipeline()
     # One model family, not registered: e.g. `kedro run --pipelines=train_linear`.
     single_family = {
         f"train_{family}": stages["data_processing"]

@@ -43,6 +43,7 @@ def test_shuffling_a_few_columns_at_a_time_gives_scikit_learns_importances(
     )
     progress = [r.getMessage() for r in caplog.records if "columns" in r.getMessage()]
     assert progress == [
+        "Permutation importance: 3 shuffles of each of 12 columns on 150 test rows.",
         "Permutation importance: 5/12 columns",
         "Permutation importance: 10/12 columns",
         "Permutation importance: 12/12 columns",

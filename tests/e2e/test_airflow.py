@@ -106,12 +106,13 @@ def test_train_dag_writes_every_layer(green_run, airflow_project):
     for path in (
         "01_raw/raw_table.parquet",
         "03_primary/primary_table.parquet",
-        "04_feature/feature_spec.json",
+        "03_primary/feature_spec.json",
         "05_model_input/X_train.parquet",
         *(f"06_models/candidates/{family}.pkl" for family in FAMILIES),
         "07_model_output/test_predictions.parquet",
         "08_reporting/candidate_comparison.csv",
-        "08_reporting/fit_plot.png",
+        "08_reporting/plots/roc_curve.json",
+        "08_reporting/report.html",
     ):
         assert (data / path).exists(), path
     assert len(list((data / "06_models/champion_model.pkl").iterdir())) == 1
@@ -135,7 +136,7 @@ def test_one_complete_mlflow_run_per_dag_run(green_run, airflow_project):
         for folder in ("plots", "reports")
         for artifact in MlflowClient().list_artifacts(run.info.run_id, folder)
     }
-    assert {"plots/fit_plot.png", "reports/candidate_comparison.csv"} <= artifacts
+    assert {"reports/report.html", "reports/candidate_comparison.csv"} <= artifacts
     models = mlflow.search_logged_models(
         experiment_ids=[run.info.experiment_id], output_format="list"
     )

@@ -519,7 +519,7 @@ def test_semicolon_and_tab_separated_files_and_a_numeric_target_name_train(proje
             f"data.filepath={name},data.target=10",
         )
         assert result.exit_code == 0, result.output
-        spec = json.loads((project / "data/04_feature/feature_spec.json").read_text())
+        spec = json.loads((project / "data/03_primary/feature_spec.json").read_text())
         assert (spec["target"], spec["numeric"]) == ("10", ["y"])
 
 

@@ -163,5 +163,5 @@ def test_queued_runs_give_correct_separate_results(project):
     assert wine.data.params["data.dataset"] == "wine"
     assert iris.data.params["data.dataset"] == "iris"
     assert wine.info.end_time <= iris.info.start_time
-    spec = json.loads((project / "data/04_feature/feature_spec.json").read_text())
+    spec = json.loads((project / "data/03_primary/feature_spec.json").read_text())
     assert spec["classes"] == ["setosa", "versicolor", "virginica"]  # the last run's

@@ -44,8 +44,11 @@ def test_the_console_log_is_short_and_ends_with_the_summary(default_project):
     assert not [line for line in console if "Loading data from" in line]
     summary = "\n".join(console[-12:])
     assert "Champion: " in summary
+    assert "Report: data/08_reporting/report.html" in summary
     assert "Registered as champion: first model of 'tabular_mlops'" in summary
-    assert "Reports and plots: data/08_reporting/" in console[-1]
+    assert "MLflow run: http://127.0.0.1:5000/#/experiments/1/runs/" in "".join(
+        console[-2:]
+    )
 
 
 @pytest.fixture
@@ -59,15 +62,18 @@ def test_train_writes_every_layer(default_run, default_project):
         "01_raw/raw_table.parquet",
         "02_intermediate/intermediate_table.parquet",
         "03_primary/primary_table.parquet",
-        "04_feature/feature_spec.json",
+        "03_primary/feature_spec.json",
         "05_model_input/X_train.parquet",
         "05_model_input/y_test.parquet",
         "06_models/candidates/random_forest.pkl",
         "07_model_output/test_predictions.parquet",
         "08_reporting/candidate_comparison.csv",
-        "08_reporting/error_plot.png",
-        "08_reporting/fit_plot.json",
-        "08_reporting/feature_importance_plot.png",
+        "08_reporting/plots/confusion_matrix.json",
+        "08_reporting/plots/calibration_curve.json",
+        "08_reporting/cv_spread_plot.json",
+        "08_reporting/feature_importance_plot.json",
+        "08_reporting/performance_breakdown.csv",
+        "08_reporting/report.html",
     ]
     for path in expected:
         assert (data / path).exists(), path
@@ -128,11 +134,10 @@ def test_mlflow_run_holds_params_metrics_tags_model_and_artifacts(
         for a in client.list_artifacts(run.info.run_id, folder)
     }
     assert {
-        "plots/error_plot.png",
-        "plots/fit_plot.json",
-        "plots/feature_importance_plot.png",
+        "reports/report.html",
         "reports/candidate_comparison.csv",
         "reports/feature_importance.csv",
+        "reports/performance_breakdown.csv",
     } <= artifacts
 
     (logged,) = mlflow.search_logged_models(
@@ -191,7 +196,7 @@ def test_train_on_a_mixed_type_user_table(run_kedro, project_path, mixed_table):
         "train", data={"filepath": "customers.csv", "target": "label"}, **QUICK_TRAINING
     )
 
-    spec = json.loads((project_path / "data/04_feature/feature_spec.json").read_text())
+    spec = json.loads((project_path / "data/03_primary/feature_spec.json").read_text())
     assert spec["task"] == "binary"
     assert spec["datetime"] == ["signup"]
     assert set(spec["dropped"]) == {"customer_id", "constant"}
@@ -222,9 +227,9 @@ def test_train_on_other_bundled_sets(
         project_path / "data/08_reporting/candidate_comparison.csv"
     ).family[0]
     assert summary[2].startswith(f"Champion: {champion}, test {metric} ")
-    assert summary[3].startswith("Registered as champion: first model of ")
-    assert summary[4] == (
+    assert summary[3] == "Report: data/08_reporting/report.html"
+    assert summary[4].startswith("Registered as champion: first model of ")
+    assert summary[5] == (
         f"MLflow run: http://127.0.0.1:5000/#/experiments/{run.info.experiment_id}/runs/"
-        f"{run.info.run_id} (after `kedro mlflow ui`)."
+        f"{run.info.run_id}?workflowType=machine_learning (after `kedro mlflow ui`)."
     )
-    assert summary[5] == "Reports and plots: data/08_reporting/"

@@ -203,7 +203,7 @@ def test_kedro_viz_shows_train_with_namespaces_layers_and_previews(
     preview = metadata.locator(".pipeline-metadata__preview")
     preview.wait_for()
     assert raw_columns[0] in preview.inner_text()
-    select_node(page, "fit_plot")
+    select_node(page, "cv_spread_plot")
     metadata.locator(".js-plotly-plot").wait_for()
 
     page.screenshot(path=tmp_path / "kedro-viz-train.png")

@@ -321,6 +321,5 @@ def test_train_reruns_track_the_same_run_and_redo_only_what_changed(project_path
     assert all_nodes - skipped(changed) == ALWAYS_RUN | {
         "compute_feature_importance",
         "plot_feature_importance",
-        "render_feature_importance_plot",
     }
     assert changed.data.params["reporting.top_features"] == "10"

@@ -181,8 +181,7 @@ def test_run_params_tags_artifacts_and_model_over_http(concurrent_runs, client, 
         for artifact in client.list_artifacts(run_id, folder)
     }
     assert {
-        "plots/error_plot.png",
-        "plots/fit_plot.json",
+        "reports/report.html",
         "reports/candidate_comparison.csv",
         "reports/feature_importance.csv",
     } <= artifacts
@@ -277,7 +276,7 @@ def test_server_down_mid_run_fails_clearly_and_loses_nothing(
         assert process.returncode != 0
         assert server.url in output  # which server, in the final error
         assert "Connection refused" in output
-        for done in ("01_raw/raw_table.parquet", "04_feature/feature_spec.json"):
+        for done in ("01_raw/raw_table.parquet", "03_primary/feature_spec.json"):
             assert (project / "data" / done).exists(), done
     finally:
         server.stop()  # PostgreSQL too: a full restart keeps every run

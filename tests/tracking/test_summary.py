@@ -17,12 +17,14 @@ def test_training_summary_names_data_task_candidates_and_champion():
         feature_spec={"rows": 442, "task": "regression", "target": "price"},
         candidate_comparison=comparison,
         metric="rmse",
+        report="data/08_reporting/report.html",
     )
     assert summary == [
         "Trained on prices.csv: 442 rows, regression task on 'price'.",
         "Candidates by mean CV rmse (lower is better): "
         "random_forest 1.5000, linear 2.2500.",
         "Champion: random_forest, test rmse 1.7500.",
+        "Report: data/08_reporting/report.html",
     ]
 
 
@@ -39,6 +41,7 @@ def summary_of_registration(promotion_decision):
             }
         ),
         metric="roc_auc",
+        report="data/08_reporting/report.html",
         promotion_decision=promotion_decision,
     )
 

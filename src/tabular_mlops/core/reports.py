@@ -1,27 +1,52 @@
-"""Reports on a fitted model: diagnostic figures, permutation importance, and static
-renderings of the figures."""
+"""Reports on a fitted model: diagnostic figures (plotly), the performance per class
+or per target range, permutation importance, the candidates' CV spread."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
-import matplotlib
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+from sklearn.calibration import calibration_curve
+from sklearn.inspection import permutation_importance
+from sklearn.metrics import (
+    average_precision_score,
+    classification_report,
+    confusion_matrix,
+    precision_recall_curve,
+    roc_auc_score,
+    roc_curve,
+)
+from sklearn.pipeline import Pipeline, make_pipeline
+from sklearn.preprocessing import FunctionTransformer
 
-matplotlib.use("Agg")  # render to files; no display on servers and CI
-
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-import plotly.graph_objects as go  # noqa: E402
-from sklearn.inspection import permutation_importance  # noqa: E402
-from sklearn.metrics import confusion_matrix, roc_auc_score, roc_curve  # noqa: E402
-from sklearn.pipeline import Pipeline, make_pipeline  # noqa: E402
-from sklearn.preprocessing import FunctionTransformer  # noqa: E402
-
-from tabular_mlops.core.metrics import SCORERS  # noqa: E402
+from tabular_mlops.core.metrics import LOWER_IS_BETTER, SCORERS
 
 logger = logging.getLogger(__name__)
+
+
+def _probability_classes(predictions: pd.DataFrame) -> list[str]:
+    """The classes with a ``proba_<class>`` column; for a binary task only the
+    positive (second) one, whose curve describes the model."""
+    classes = [
+        column.removeprefix("proba_")
+        for column in predictions
+        if column.startswith("proba_")
+    ]
+    return classes[1:] if len(classes) == 2 else classes
+
+
+def _one_vs_rest(predictions: pd.DataFrame) -> str:
+    return "" if len(_probability_classes(predictions)) == 1 else ", one vs rest"
+
+
+def _diagonal(name: str, low: float = 0.0, high: float = 1.0) -> go.Scatter:
+    return go.Scatter(
+        x=[low, high], y=[low, high], mode="lines", name=name, line={"dash": "dash"}
+    )
 
 
 def _confusion_matrix_figure(predictions: pd.DataFrame) -> go.Figure:
@@ -30,38 +55,78 @@ def _confusion_matrix_figure(predictions: pd.DataFrame) -> go.Figure:
         predictions["actual"], predictions["predicted"], labels=labels
     )
     figure = go.Figure(
-        go.Heatmap(z=counts, x=labels, y=labels, text=counts, colorscale="Blues")
+        go.Heatmap(
+            z=counts,
+            x=[str(label) for label in labels],
+            y=[str(label) for label in labels],
+            text=counts,
+            texttemplate="%{text}",
+            colorscale="Blues",
+        )
     )
     return figure.update_layout(
         title="Confusion matrix (test set)",
         xaxis_title="Predicted",
         yaxis_title="Actual",
+        yaxis_autorange="reversed",
     )
 
 
 def _roc_curve_figure(predictions: pd.DataFrame) -> go.Figure:
-    classes = [
-        column.removeprefix("proba_")
-        for column in predictions
-        if column.startswith("proba_")
-    ]
-    binary = len(classes) == 2
-    curve_classes = classes[1:] if binary else classes
     figure = go.Figure()
-    for label in curve_classes:
+    for label in _probability_classes(predictions):
         is_label, scores = predictions["actual"] == label, predictions[f"proba_{label}"]
         fpr, tpr, _ = roc_curve(is_label, scores)
         name = f"{label} (AUC {roc_auc_score(is_label, scores):.3f})"
         figure.add_trace(go.Scatter(x=fpr, y=tpr, mode="lines", name=name))
-    figure.add_trace(
-        go.Scatter(
-            x=[0, 1], y=[0, 1], mode="lines", name="chance", line={"dash": "dash"}
-        )
-    )
+    figure.add_trace(_diagonal("chance"))
     return figure.update_layout(
-        title=f"ROC curve{'' if binary else ', one vs rest'} (test set)",
+        title=f"ROC curve{_one_vs_rest(predictions)} (test set)",
         xaxis_title="False positive rate",
         yaxis_title="True positive rate",
+    )
+
+
+def _pr_curve_figure(predictions: pd.DataFrame) -> go.Figure:
+    figure = go.Figure()
+    for label in _probability_classes(predictions):
+        is_label, scores = predictions["actual"] == label, predictions[f"proba_{label}"]
+        precision, recall, _ = precision_recall_curve(is_label, scores)
+        name = f"{label} (AP {average_precision_score(is_label, scores):.3f})"
+        figure.add_trace(go.Scatter(x=recall, y=precision, mode="lines", name=name))
+        figure.add_hline(
+            y=float(is_label.mean()),
+            line_dash="dot",
+            annotation_text=f"{label}: share of rows (chance)",
+        )
+    return figure.update_layout(
+        title=f"Precision-recall curve{_one_vs_rest(predictions)} (test set)",
+        xaxis_title="Recall",
+        yaxis_title="Precision",
+    )
+
+
+CALIBRATION_BINS = 10
+"""Bins of the calibration curve, of equal row counts: even on a small test set each
+point averages enough rows to be read."""
+
+
+def _calibration_curve_figure(predictions: pd.DataFrame) -> go.Figure:
+    figure = go.Figure()
+    for label in _probability_classes(predictions):
+        is_label, scores = predictions["actual"] == label, predictions[f"proba_{label}"]
+        observed, predicted = calibration_curve(
+            is_label, scores, n_bins=CALIBRATION_BINS, strategy="quantile"
+        )
+        figure.add_trace(
+            go.Scatter(x=predicted, y=observed, mode="lines+markers", name=str(label))
+        )
+    figure.add_trace(_diagonal("perfectly calibrated"))
+    return figure.update_layout(
+        title=f"Calibration curve{_one_vs_rest(predictions)} "
+        f"(test set, {CALIBRATION_BINS} bins of as many rows)",
+        xaxis_title="Mean predicted probability",
+        yaxis_title="Share of rows of the class",
     )
 
 
@@ -76,13 +141,7 @@ def _predicted_vs_actual_figure(predictions: pd.DataFrame) -> go.Figure:
                 mode="markers",
                 name="test rows",
             ),
-            go.Scatter(
-                x=[low, high],
-                y=[low, high],
-                mode="lines",
-                name="perfect",
-                line={"dash": "dash"},
-            ),
+            _diagonal("perfect", low, high),
         ]
     )
     return figure.update_layout(
@@ -99,6 +158,7 @@ def _residuals_figure(predictions: pd.DataFrame) -> go.Figure:
             x=predictions["predicted"], y=residuals, mode="markers", name="test rows"
         )
     )
+    figure.add_hline(y=0, line_dash="dash")
     return figure.update_layout(
         title="Residuals (test set)",
         xaxis_title="Predicted",
@@ -106,21 +166,92 @@ def _residuals_figure(predictions: pd.DataFrame) -> go.Figure:
     )
 
 
-DIAGNOSTIC_FIGURES = {
-    "binary": (_confusion_matrix_figure, _roc_curve_figure),
-    "multiclass": (_confusion_matrix_figure, _roc_curve_figure),
-    "regression": (_residuals_figure, _predicted_vs_actual_figure),
+_CLASSIFICATION_FIGURES: dict[str, Callable[[pd.DataFrame], go.Figure]] = {
+    "confusion_matrix": _confusion_matrix_figure,
+    "roc_curve": _roc_curve_figure,
+    "pr_curve": _pr_curve_figure,
+    "calibration_curve": _calibration_curve_figure,
 }
-"""Per task: the figure of the champion's errors, then of its fit."""
+DIAGNOSTIC_FIGURES: dict[str, dict[str, Callable[[pd.DataFrame], go.Figure]]] = {
+    "binary": _CLASSIFICATION_FIGURES,
+    "multiclass": _CLASSIFICATION_FIGURES,
+    "regression": {
+        "residuals": _residuals_figure,
+        "predicted_vs_actual": _predicted_vs_actual_figure,
+    },
+}
+"""Per task, the figures of the champion's test predictions, by name."""
 
 
-def diagnostic_figures(
-    predictions: pd.DataFrame, task: str
-) -> tuple[go.Figure, go.Figure]:
-    """Error and fit figures for the task: confusion matrix and ROC, or residuals
-    and predicted-vs-actual."""
-    plot_errors, plot_fit = DIAGNOSTIC_FIGURES[task]
-    return plot_errors(predictions), plot_fit(predictions)
+def diagnostic_figures(predictions: pd.DataFrame, task: str) -> dict[str, go.Figure]:
+    """The task's diagnostic figures, named after what they show."""
+    return {name: plot(predictions) for name, plot in DIAGNOSTIC_FIGURES[task].items()}
+
+
+TARGET_RANGES = 4
+"""Ranges of the actual value (quartiles) a regression's errors are broken down by."""
+
+
+def performance_breakdown(predictions: pd.DataFrame, task: str) -> pd.DataFrame:
+    """Where the champion errs: precision, recall, F1 and rows per class; for a
+    regression, MAE, RMSE and rows per quartile of the actual value."""
+    if task == "regression":
+        errors = predictions["actual"] - predictions["predicted"]
+        ranges = pd.qcut(predictions["actual"], TARGET_RANGES, duplicates="drop")
+        grouped = errors.groupby(ranges, observed=True)
+        return pd.DataFrame(
+            {
+                "actual_range": [str(interval) for interval in grouped.groups],
+                "rows": grouped.size().to_numpy(),
+                "mae": grouped.apply(lambda e: e.abs().mean()).to_numpy(),
+                "rmse": grouped.apply(lambda e: np.sqrt((e**2).mean())).to_numpy(),
+            }
+        )
+    report = classification_report(
+        predictions["actual"].astype(str),
+        predictions["predicted"].astype(str),
+        output_dict=True,
+        zero_division=0,
+    )
+    classes = {
+        name: scores
+        for name, scores in report.items()
+        if isinstance(scores, dict) and name not in ("macro avg", "weighted avg")
+    }
+    table = pd.DataFrame.from_dict(classes, orient="index").rename_axis("class")
+    table = table.rename(columns={"f1-score": "f1", "support": "rows"})
+    return table.astype({"rows": int}).reset_index()
+
+
+def cv_spread_figure(candidate_comparison: pd.DataFrame, metric: str) -> go.Figure:
+    """Each candidate's cross-validated ``metric``, mean with one standard deviation
+    across folds, beside its test score: how far apart the candidates really are."""
+    direction = "lower" if metric in LOWER_IS_BETTER else "higher"
+    families = candidate_comparison["family"]
+    figure = go.Figure(
+        [
+            go.Scatter(
+                x=candidate_comparison[f"cv_{metric}"],
+                y=families,
+                error_x={"array": candidate_comparison[f"cv_{metric}_std"]},
+                mode="markers",
+                name="CV mean ± std",
+                marker={"size": 10},
+            ),
+            go.Scatter(
+                x=candidate_comparison[f"test_{metric}"],
+                y=families,
+                mode="markers",
+                name="test set",
+                marker={"symbol": "diamond-open", "size": 10},
+            ),
+        ]
+    )
+    return figure.update_layout(
+        title=f"Candidates: {metric} across CV folds ({direction} is better)",
+        xaxis_title=metric,
+        yaxis={"title": "Candidate", "autorange": "reversed"},
+    )
 
 
 PROGRESS_EVERY = 50
@@ -167,6 +298,12 @@ def feature_importance(
         drawn = np.sort(rng.choice(len(rows), size=max_rows, replace=False))
         rows, labels = rows.iloc[drawn], labels.iloc[drawn]
     columns = list(rows.columns)
+    logger.info(
+        "Permutation importance: %d shuffles of each of %d columns on %d test rows.",
+        repeats,
+        min(len(columns), max_features),
+        len(rows),
+    )
     if len(columns) > max_features:
         drawn = np.sort(rng.choice(len(columns), size=max_features, replace=False))
         columns = [columns[position] for position in drawn]
@@ -218,41 +355,8 @@ def feature_importance_figure(importance: pd.DataFrame, top_features: int) -> go
         )
     )
     return figure.update_layout(
+        height=160 + 24 * len(top),  # a readable label per bar
         title="Permutation importance of the champion (test set)",
         xaxis_title="Mean drop in score",
         yaxis_title="Feature",
     )
-
-
-def _draw_trace(axes: plt.Axes, trace: Any) -> None:
-    if trace.type == "heatmap":
-        z = np.asarray(trace.z)
-        axes.imshow(z, cmap="Blues")
-        axes.set_xticks(range(len(trace.x)), labels=trace.x, rotation=45, ha="right")
-        axes.set_yticks(range(len(trace.y)), labels=trace.y)
-        for (row, column), value in np.ndenumerate(z):
-            axes.text(column, row, str(value), ha="center", va="center")
-    elif trace.type == "bar":
-        error = trace.error_x.array if trace.error_x else None
-        axes.barh(list(trace.y), list(trace.x), xerr=error)
-    else:
-        linestyle = "--" if trace.line and trace.line.dash else "-"
-        if trace.mode == "markers":
-            axes.scatter(trace.x, trace.y, s=12, alpha=0.7, label=trace.name)
-        else:
-            axes.plot(trace.x, trace.y, linestyle=linestyle, label=trace.name)
-
-
-def render_png(figure: go.Figure) -> plt.Figure:
-    """A static matplotlib rendering of a plotly figure, to save as an image."""
-    rendered, axes = plt.subplots(figsize=(7, 5), layout="constrained")
-    for trace in figure.data:
-        _draw_trace(axes, trace)
-    layout = figure.layout
-    axes.set_title(layout.title.text)
-    axes.set_xlabel(layout.xaxis.title.text)
-    axes.set_ylabel(layout.yaxis.title.text)
-    if any(trace.name for trace in figure.data):
-        axes.legend()
-    plt.close(rendered)
-    return rendered

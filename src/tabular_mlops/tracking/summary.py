@@ -18,6 +18,7 @@ from tabular_mlops.catalog_names import (
     CANDIDATE_COMPARISON,
     FEATURE_SPEC,
     PROMOTION_DECISION,
+    TRAINING_REPORT,
 )
 from tabular_mlops.core.metrics import LOWER_IS_BETTER, champion_metric
 from tabular_mlops.core.sources import source_name
@@ -31,10 +32,12 @@ def training_summary(
     feature_spec: dict[str, Any],
     candidate_comparison: pd.DataFrame,
     metric: str,
+    report: str,
     promotion_decision: dict[str, Any] | None = None,
 ) -> list[str]:
     """What a training run did, one sentence a line: data, task, candidates,
-    champion and, when it registered the model, the alias it earned and why."""
+    champion, where its report is and, when it registered the model, the alias it
+    earned and why."""
     source = source_name(data)
     direction = "lower" if metric in LOWER_IS_BETTER else "higher"
     champion = candidate_comparison.iloc[0]
@@ -49,6 +52,7 @@ def training_summary(
         + ".",
         f"Champion: {champion['family']}, test {metric} "
         f"{champion[f'test_{metric}']:.4f}.",
+        f"Report: {report}",
     ]
     if promotion_decision:
         outcome = (
@@ -102,20 +106,33 @@ class TrainingSummaryHook:
         metric = champion_metric(
             catalog["params:modelling"].load()["champion_metric"], feature_spec["task"]
         )
+        outputs = pipeline.all_outputs()
+        # a single-family run renders no report: its reports' folder instead
+        report_file = Path(
+            catalog[
+                TRAINING_REPORT if TRAINING_REPORT in outputs else CANDIDATE_COMPARISON
+            ]._describe()["filepath"]
+        )
+        report = (
+            _relative(report_file)
+            if TRAINING_REPORT in outputs
+            else f"{_relative(report_file.parent)}/"
+        )
         summary = training_summary(
             data=data,
             feature_spec=feature_spec,
             candidate_comparison=comparison,
             metric=metric,
+            report=report,
             promotion_decision=catalog[PROMOTION_DECISION].load()
-            if PROMOTION_DECISION in pipeline.all_outputs()
+            if PROMOTION_DECISION in outputs
             else None,
         )
-        comparison_file = Path(catalog[CANDIDATE_COMPARISON]._describe()["filepath"])
         if self._run is not None:
+            # MLflow 3's UI opens on GenAI views unless the link asks for training runs.
             link = (
                 f"{self._mlflow_ui}/#/experiments/{self._run.experiment_id}/runs/"
-                f"{self._run.run_id}"
+                f"{self._run.run_id}?workflowType=machine_learning"
             )
             summary.append(f"MLflow run: {link} (after `kedro mlflow ui`).")
             # The run has ended (kedro-mlflow's hook goes first): tag it by id.
@@ -130,7 +147,6 @@ class TrainingSummaryHook:
                 "mlflow.note.content",
                 "\n".join(f"- {line}" for line in summary),
             )
-        summary.append(f"Reports and plots: {_relative(comparison_file.parent)}/")
         for line in summary:
             logger.info(line)
 

@@ -1,17 +1,14 @@
-import pandas as pd
 from kedro.io import DataCatalog, MemoryDataset
 from kedro.runner import SequentialRunner
-from matplotlib.figure import Figure
 
 from tabular_mlops.pipelines.reporting import create_pipeline
-from tabular_mlops.pipelines.reporting.pipeline import FIGURES
 
-from .test_nodes import MODELLING, REPORTING
+from .test_nodes import COMPARISON, MODELLING, REPORTING
 
 
 def test_pipeline_reports_on_the_champion(fitted):
     model, X, y, spec = fitted
-    comparison = pd.DataFrame({"family": ["linear"], "rank": [1], "cv_roc_auc": [0.9]})
+    comparison = COMPARISON.head(1)
     catalog = DataCatalog(
         {
             "champion_model": MemoryDataset(model, copy_mode="assign"),
@@ -25,9 +22,13 @@ def test_pipeline_reports_on_the_champion(fitted):
     )
     outputs = SequentialRunner().run(create_pipeline(), catalog)
 
-    for figure in FIGURES:
-        assert isinstance(outputs[f"{figure}_png"].load(), Figure)
-    assert outputs["tracked_metrics"].load()["champion.cv_roc_auc"]["value"] == 0.9
+    assert list(outputs["diagnostic_plots"].load())[:2] == [
+        "confusion_matrix",
+        "roc_curve",
+    ]
+    assert outputs["performance_breakdown"].load()["class"].tolist() == ["neg", "pos"]
+    assert outputs["cv_spread_plot"].load().data[0].y == ("linear",)
+    assert outputs["tracked_metrics"].load()["champion.cv_roc_auc"]["value"] == 0.99
     logged_model, input_example = outputs["tracked_champion"].load()
     assert logged_model.classes_.tolist() == model.classes_.tolist()
     assert len(input_example) == REPORTING["input_example_rows"]

@@ -35,7 +35,9 @@ def registration(alias):
 def test_registered_versions_are_found_by_alias_or_version(experiment_id):
     champion = MlflowRegisteredModelDataset(model_name="demo")
     registered = MlflowRegisteredModelDataset(
-        model_name="demo", save_args={"pip_requirements": ["scikit-learn"]}
+        model_name="demo",
+        report_artifact="reports/report.html",
+        save_args={"pip_requirements": ["scikit-learn"]},
     )
     assert champion.load() is None and not champion.exists()  # no model yet
 
@@ -53,7 +55,11 @@ def test_registered_versions_are_found_by_alias_or_version(experiment_id):
     version = mlflow.MlflowClient().get_model_version("demo", "2")
     assert version.tags["note"] == "challenger"
     assert version.description.startswith("# Model card: challenger\n")
-    assert f"by MLflow run `{run.info.run_id}`" in version.description
+    page = f"#/experiments/{experiment_id}/runs/{run.info.run_id}"
+    assert f"by MLflow run [`{run.info.run_id}`]({page})" in version.description
+    assert f"[reports/report.html]({page}/artifacts/reports/report.html)" in (
+        version.description
+    )
 
 
 def test_a_run_of_an_already_registered_model_links_to_its_version(experiment_id):

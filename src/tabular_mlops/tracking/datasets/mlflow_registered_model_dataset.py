@@ -44,8 +44,8 @@ class MlflowRegisteredModelDataset(
     (``code_paths``), so the version loads where only its own requirements are
     installed, and passes ``save_args`` (e.g. ``name``, ``pip_requirements``) to
     ``mlflow.pyfunc.log_model``. The card is an artefact of the model
-    (``artifacts/model_card.md``) and, with where the version came from, its
-    description in the registry.
+    (``artifacts/model_card.md``) and, with links to the run that registered the
+    version and to its ``report_artifact``, its description in the registry.
 
     Example catalog entry::
 
@@ -61,6 +61,7 @@ class MlflowRegisteredModelDataset(
         alias: str | None = "champion",
         model_version: int | str | None = None,
         required: bool = False,
+        report_artifact: str | None = None,
         save_args: dict[str, Any] | None = None,
         metadata: dict[str, Any] | None = None,
     ) -> None:
@@ -68,6 +69,7 @@ class MlflowRegisteredModelDataset(
         self._alias = alias
         self._version = model_version
         self._required = required
+        self._report_artifact = report_artifact
         self._save_args = save_args or {}
         self.metadata = metadata
 
@@ -156,11 +158,20 @@ class MlflowRegisteredModelDataset(
         for key, value in data["tags"].items():
             client.set_model_version_tag(self._model_name, version, key, value)
         today = datetime.date.today().isoformat()
+        experiment = mlflow.get_run(info.run_id).info.experiment_id
+        run = f"#/experiments/{experiment}/runs/{info.run_id}"
+        report = (
+            f" Its report: [{self._report_artifact}]({run}/artifacts/"
+            f"{self._report_artifact})."
+            if self._report_artifact
+            else ""
+        )
         client.update_model_version(
             self._model_name,
             version,
             description=f"{data['model_card']}\nRegistered as version {version} of "
-            f"`{self._model_name}` on {today} by MLflow run `{info.run_id}`.\n",
+            f"`{self._model_name}` on {today} by MLflow run [`{info.run_id}`]({run})."
+            f"{report}\n",
         )
         return version
 
