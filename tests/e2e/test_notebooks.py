@@ -57,6 +57,13 @@ def test_explore_notebook_runs_on_a_trained_project(project_kernel, trained_proj
 
     raw_table = pd.read_parquet(trained_project / "data/01_raw/raw_table.parquet")
     assert raw_table.columns[0] in outputs_text(code[0])  # catalog.load("raw_table")
+    # The story's plots are images that need no JavaScript, and the log stays out.
+    images = [o for c in code for o in c.outputs if "image/png" in o.get("data", {})]
+    assert len(images) >= 4
+    assert not [o for c in code for o in c.outputs if o.get("name") == "stderr"]
+    executed = nbformat.writes(notebook).encode()
+    assert len(executed) < 1_000_000, len(executed)
+    assert "Registered as champion: first model of" in "".join(map(outputs_text, code))
     mlflow.set_tracking_uri(f"sqlite:///{trained_project}/mlflow.db")
     (run,) = mlflow.search_runs(
         experiment_names=["tabular_mlops"], output_format="list"
