@@ -38,7 +38,11 @@ def test_docs_build_without_warnings(tmp_path):
     )
     assert build.returncode == 0, build.stderr
     pipelines_page = (tmp_path / "html" / "pipelines.html").read_text()
-    assert "_images/kedro-viz-train.png" in pipelines_page
+    for stage in ("data_processing", "modelling", "reporting", "promotion"):
+        assert f"_images/kedro-viz-{stage}.png" in pipelines_page
+    results_page = (tmp_path / "html" / "results.html").read_text()
+    for picture in ("report", "mlflow-runs", "mlflow-run"):
+        assert f"_images/{picture}.png" in results_page
 
 
 def test_docs_show_every_readme_command():
