@@ -16,8 +16,9 @@ from kedro.logging import RichHandler
 from rich.console import Console
 from rich.progress import Progress, TimeElapsedColumn
 
-NON_TERMINAL_WIDTH = 140
-"""Columns when the log goes to a file or a CI job (rich would wrap at 80)."""
+NON_TERMINAL_WIDTH = 160
+"""Columns when the log goes to a file or a CI job (rich would wrap at 80): room
+for the run's MLflow link on one line, so that it stays one clickable URL."""
 
 STDERR = Console(stderr=True, width=None if sys.stderr.isatty() else NON_TERMINAL_WIDTH)
 

@@ -46,9 +46,12 @@ def test_the_console_log_is_short_and_ends_with_the_summary(default_project):
     assert "Champion: " in summary
     assert "Report: data/08_reporting/report.html" in summary
     assert "Registered as champion: first model of 'tabular_mlops'" in summary
-    assert "MLflow run: http://127.0.0.1:5000/#/experiments/1/runs/" in "".join(
-        console[-2:]
-    )
+    # the run's link, unbroken on the last line
+    assert re.search(
+        r"INFO +http://127\.0\.0\.1:5000/#/experiments/1/runs/[0-9a-f]{32}"
+        r"\?workflowType=machine_learning +summary\.py",
+        console[-1],
+    ), console[-1]
 
 
 @pytest.fixture
@@ -79,6 +82,13 @@ def test_train_writes_every_layer(default_run, default_project):
         assert (data / path).exists(), path
     (champion_version,) = (data / "06_models/champion_model.pkl").iterdir()
     assert (champion_version / "champion_model.pkl").exists()
+    # what kedro viz's Workflow view shows: each node's status in this run
+    events = json.loads(
+        (default_project / ".viz/kedro_pipeline_events.json").read_text()
+    )
+    assert {"event": "after_node_run", "node": "render_report"}.items() <= next(
+        event for event in events if event.get("node") == "render_report"
+    ).items()
 
 
 def test_mlflow_run_holds_params_metrics_tags_model_and_artifacts(
@@ -229,7 +239,8 @@ def test_train_on_other_bundled_sets(
     assert summary[2].startswith(f"Champion: {champion}, test {metric} ")
     assert summary[3] == "Report: data/08_reporting/report.html"
     assert summary[4].startswith("Registered as champion: first model of ")
-    assert summary[5] == (
-        f"MLflow run: http://127.0.0.1:5000/#/experiments/{run.info.experiment_id}/runs/"
-        f"{run.info.run_id}?workflowType=machine_learning (after `kedro mlflow ui`)."
-    )
+    assert summary[5:] == [
+        "MLflow run (after `kedro mlflow ui`):",
+        f"http://127.0.0.1:5000/#/experiments/{run.info.experiment_id}/runs/"
+        f"{run.info.run_id}?workflowType=machine_learning",
+    ]

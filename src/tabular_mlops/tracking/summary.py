@@ -134,7 +134,7 @@ class TrainingSummaryHook:
                 f"{self._mlflow_ui}/#/experiments/{self._run.experiment_id}/runs/"
                 f"{self._run.run_id}?workflowType=machine_learning"
             )
-            summary.append(f"MLflow run: {link} (after `kedro mlflow ui`).")
+            summary += ["MLflow run (after `kedro mlflow ui`):", link]
             # The run has ended (kedro-mlflow's hook goes first): tag it by id.
             client = MlflowClient()
             client.set_tag(
