@@ -116,8 +116,9 @@ def test_reproduce_rebuilds_a_run_from_its_snapshot_not_the_changed_file(project
     )
     assert source_data(rebuild)["digest"] == source_data(first)["digest"]
     assert rebuild.data.metrics == first.data.metrics
-    # Not registered: the registry stage is left out of a rebuild.
-    assert len(client.search_model_versions("name = 'tabular_mlops'")) == 2
+    # Not registered: the registry stage is left out of a rebuild (and the second
+    # run, the same model refitted, registered nothing either).
+    assert len(client.search_model_versions("name = 'tabular_mlops'")) == 1
 
 
 def test_reproduce_refuses_another_commit_and_writes_nothing(project):
@@ -176,11 +177,11 @@ def test_prune_deletes_old_runs_and_their_snapshots_but_keeps_registered_ones(pr
         run.info.run_id: client.get_run(run.info.run_id).info.lifecycle_stage
         for run in (first, second, changed, newest)
     }
-    # first and second are older than the newest train run, the rebuild, but back
-    # registered versions 1 and 2.
+    # first and second are older than the newest train run, the rebuild; first
+    # backs registered version 1, second only refitted it (linked by a tag).
     assert stage == {
         first.info.run_id: "active",
-        second.info.run_id: "active",
+        second.info.run_id: "deleted",
         changed.info.run_id: "deleted",
         newest.info.run_id: "active",
     }

@@ -112,7 +112,7 @@ def test_compare_shows_the_changed_parameter_and_the_metrics_it_moved(
     assert [row for row in rows if row[0] == "param"] == [
         [
             "param",
-            "linear.candidate.hyperparameters.classification.C",
+            "linear.hyperparameters.C",
             "1e-12",
             "1e-11",
             "",
