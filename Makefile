@@ -84,8 +84,10 @@ serve-image: $(STAMP)  ## Write build/serve/: the champion and its Dockerfile (d
 	  $(BIN)/python -m tabular_mlops.tools.serve_image models:/$(MODEL_NAME)@champion build/serve \
 	  docker/serve.Dockerfile
 
+# One worker per core (pytest-xdist); a test file stays on one worker, so its
+# module-scoped trained projects are built once.
 test: $(STAMP)  ## Run the whole test suite.
-	$(BIN)/pytest
+	$(BIN)/pytest --numprocesses auto --dist loadfile
 
 test-fast: $(STAMP)  ## Unit and pipeline tests only: no whole runs, servers, browsers or Airflow.
 	$(BIN)/pytest -m "not e2e and not server and not integration and not airflow" \
