@@ -91,7 +91,7 @@ test: $(STAMP)  ## Run the whole test suite.
 
 test-fast: $(STAMP)  ## Unit and pipeline tests only: no whole runs, servers, browsers or Airflow.
 	$(BIN)/pytest -m "not e2e and not server and not integration and not airflow" \
-	  --durations=5
+	  --durations=5 --numprocesses auto
 
 lint: $(STAMP)  ## The checks of CI and pre-commit: lint, format, types, files, notebooks.
 	$(BIN)/ruff check .

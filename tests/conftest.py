@@ -152,13 +152,25 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+@pytest.fixture(scope="session")
+def empty_tracking_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite tracking store with MLflow's schema and no run: creating one runs
+    MLflow's database migrations (about two seconds), so tests copy this file."""
+    from mlflow import MlflowClient  # noqa: PLC0415 - only the tests that track need it
+
+    store = tmp_path_factory.mktemp("tracking_store") / "mlflow.db"
+    MlflowClient(f"sqlite:///{store}").search_experiments()
+    return store
+
+
 @pytest.fixture
-def experiment_id(tmp_path: Path) -> Any:
+def experiment_id(tmp_path: Path, empty_tracking_store: Path) -> Any:
     """A new experiment, made the active one, in a SQLite store under ``tmp_path``;
     the previous tracking URI is restored afterwards."""
     import mlflow  # noqa: PLC0415 - only the tests that track need it
 
     previous = mlflow.get_tracking_uri()
+    shutil.copyfile(empty_tracking_store, tmp_path / "mlflow.db")
     mlflow.set_tracking_uri(f"sqlite:///{tmp_path / 'mlflow.db'}")
     experiment = mlflow.create_experiment("tests", artifact_location=str(tmp_path))
     mlflow.set_experiment(experiment_id=experiment)
