@@ -89,15 +89,17 @@ def _roc_curve_figure(predictions: pd.DataFrame) -> go.Figure:
 
 def _pr_curve_figure(predictions: pd.DataFrame) -> go.Figure:
     figure = go.Figure()
-    for label in _probability_classes(predictions):
+    classes = _probability_classes(predictions)
+    for label in classes:
         is_label, scores = predictions["actual"] == label, predictions[f"proba_{label}"]
         precision, recall, _ = precision_recall_curve(is_label, scores)
         name = f"{label} (AP {average_precision_score(is_label, scores):.3f})"
         figure.add_trace(go.Scatter(x=recall, y=precision, mode="lines", name=name))
+    if len(classes) == 1:  # one chance level: the positive class's share of rows
         figure.add_hline(
-            y=float(is_label.mean()),
+            y=float((predictions["actual"] == classes[0]).mean()),
             line_dash="dot",
-            annotation_text=f"{label}: share of rows (chance)",
+            annotation_text="share of rows of the class (chance)",
         )
     return figure.update_layout(
         title=f"Precision-recall curve{_one_vs_rest(predictions)} (test set)",
