@@ -55,4 +55,4 @@ class MlflowParamsDataset(AbstractDataset[dict[str, Any], dict[str, Any]]):
         return self.wrapped.exists()
 
     def _describe(self) -> dict[str, Any]:
-        return {"prefix": self._prefix, "dataset": self.wrapped._describe()}
+        return {"prefix": self._prefix, "dataset": repr(self.wrapped)}
