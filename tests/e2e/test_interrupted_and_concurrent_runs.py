@@ -10,6 +10,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -85,8 +86,20 @@ def project(tmp_path: Path) -> Path:
     return make_project(tmp_path)
 
 
+@pytest.fixture
+def ctrl_c_reaches_children() -> Iterator[None]:
+    """Ctrl-C handled here, so that the runs this test starts get Python's own
+    handler, as from a terminal: a process that inherits SIGINT ignored (as pytest-xdist
+    workers and shell background jobs do) keeps ignoring it."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)
+
+
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
-def test_ctrl_c_and_sigterm_end_the_run_as_killed(project, signum):
+def test_ctrl_c_and_sigterm_end_the_run_as_killed(
+    project, signum, ctrl_c_reaches_children
+):
     process = start(project)
     wait_for_running_run(project, 1)
     process.send_signal(signum)
