@@ -89,8 +89,8 @@ serve-image: $(STAMP)  ## Write build/serve/: the champion and its Dockerfile (d
 test: $(STAMP)  ## Run the whole test suite.
 	$(BIN)/pytest --numprocesses auto --dist loadfile
 
-test-fast: $(STAMP)  ## Unit and pipeline tests only: no whole runs, servers, browsers or Airflow.
-	$(BIN)/pytest -m "not e2e and not server and not integration and not airflow" \
+test-fast: $(STAMP)  ## Unit and pipeline tests only: no whole runs, servers, browsers, Airflow or docs build.
+	$(BIN)/pytest -m "not e2e and not server and not integration and not airflow and not docs" \
 	  --durations=5 --numprocesses auto
 
 lint: $(STAMP)  ## The checks of CI and pre-commit: lint, format, types, files, notebooks.

@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs" / "source"
 
@@ -20,6 +22,7 @@ def readme_commands() -> list[str]:
     return [line for line in lines if line]
 
 
+@pytest.mark.docs
 def test_docs_build_without_warnings(tmp_path):
     build = subprocess.run(
         [
