@@ -28,19 +28,23 @@ from tabular_mlops.core.metrics import LOWER_IS_BETTER, SCORERS
 logger = logging.getLogger(__name__)
 
 
-def _probability_classes(predictions: pd.DataFrame) -> list[str]:
-    """The classes with a ``proba_<class>`` column; for a binary task only the
-    positive (second) one, whose curve describes the model."""
+def _class_scores(predictions: pd.DataFrame) -> list[tuple[str, pd.Series, pd.Series]]:
+    """Per class with a ``proba_<class>`` column: its label, which rows are of it and
+    their predicted probability of it; for a binary task only the positive (second)
+    class, whose curve describes the model."""
     classes = [
         column.removeprefix("proba_")
         for column in predictions
         if column.startswith("proba_")
     ]
-    return classes[1:] if len(classes) == 2 else classes
+    return [
+        (label, predictions["actual"] == label, predictions[f"proba_{label}"])
+        for label in (classes[1:] if len(classes) == 2 else classes)
+    ]
 
 
 def _one_vs_rest(predictions: pd.DataFrame) -> str:
-    return "" if len(_probability_classes(predictions)) == 1 else ", one vs rest"
+    return "" if len(_class_scores(predictions)) == 1 else ", one vs rest"
 
 
 def _diagonal(name: str, low: float = 0.0, high: float = 1.0) -> go.Scatter:
@@ -74,8 +78,7 @@ def _confusion_matrix_figure(predictions: pd.DataFrame) -> go.Figure:
 
 def _roc_curve_figure(predictions: pd.DataFrame) -> go.Figure:
     figure = go.Figure()
-    for label in _probability_classes(predictions):
-        is_label, scores = predictions["actual"] == label, predictions[f"proba_{label}"]
+    for label, is_label, scores in _class_scores(predictions):
         fpr, tpr, _ = roc_curve(is_label, scores)
         name = f"{label} (AUC {roc_auc_score(is_label, scores):.3f})"
         figure.add_trace(go.Scatter(x=fpr, y=tpr, mode="lines", name=name))
@@ -89,15 +92,15 @@ def _roc_curve_figure(predictions: pd.DataFrame) -> go.Figure:
 
 def _pr_curve_figure(predictions: pd.DataFrame) -> go.Figure:
     figure = go.Figure()
-    classes = _probability_classes(predictions)
-    for label in classes:
-        is_label, scores = predictions["actual"] == label, predictions[f"proba_{label}"]
+    curves = _class_scores(predictions)
+    for label, is_label, scores in curves:
         precision, recall, _ = precision_recall_curve(is_label, scores)
         name = f"{label} (AP {average_precision_score(is_label, scores):.3f})"
         figure.add_trace(go.Scatter(x=recall, y=precision, mode="lines", name=name))
-    if len(classes) == 1:  # one chance level: the positive class's share of rows
+    if len(curves) == 1:  # one chance level: the positive class's share of rows
+        ((_, is_positive, _),) = curves
         figure.add_hline(
-            y=float((predictions["actual"] == classes[0]).mean()),
+            y=float(is_positive.mean()),
             line_dash="dot",
             annotation_text="share of rows of the class (chance)",
         )
@@ -115,8 +118,7 @@ point averages enough rows to be read."""
 
 def _calibration_curve_figure(predictions: pd.DataFrame) -> go.Figure:
     figure = go.Figure()
-    for label in _probability_classes(predictions):
-        is_label, scores = predictions["actual"] == label, predictions[f"proba_{label}"]
+    for label, is_label, scores in _class_scores(predictions):
         observed, predicted = calibration_curve(
             is_label, scores, n_bins=CALIBRATION_BINS, strategy="quantile"
         )
