@@ -53,7 +53,11 @@ TEMPLATE = jinja2.Environment(autoescape=True).from_string(
 <p>Ranked by mean cross-validated <b>{{ metric }}</b> ({{ direction }} is better);
 ± is the standard deviation across folds. Test scores are on rows no candidate
 saw while training.</p>
-{{ candidates | safe }}
+<table>
+<tr>{% for column in candidates[0] %}<th>{{ column }}</th>{% endfor %}</tr>
+{% for row in candidates %}<tr{% if loop.first %} class="champion"{% endif %}>
+{% for value in row.values() %}<td>{{ value }}</td>{% endfor %}</tr>
+{% endfor %}</table>
 {{ figures.cv_spread | safe }}
 
 <h2>Registry</h2>
@@ -86,14 +90,15 @@ def _html(figure: go.Figure) -> str:
     )
 
 
-def _candidate_table(comparison: pd.DataFrame, metric: str) -> str:
-    """Rank, the ranking metric across CV folds (mean ± std), then every test score."""
+def _candidate_rows(comparison: pd.DataFrame, metric: str) -> list[dict[str, Any]]:
+    """Per candidate, best first: rank, the ranking metric across CV folds
+    (mean ± std), then every test score, as the table shows them."""
     test_metrics = [
         column.removeprefix("test_")
         for column in comparison
         if column.startswith("test_")
     ]
-    rows = [
+    return [
         {
             "rank": int(row["rank"]),
             "candidate": row["family"],
@@ -106,10 +111,6 @@ def _candidate_table(comparison: pd.DataFrame, metric: str) -> str:
         }
         for _, row in comparison.iterrows()
     ]
-    table = pd.DataFrame(rows).to_html(index=False, border=0)
-    return table.replace(
-        "<tr>\n      <td>1</td>", '<tr class="champion">\n      <td>1</td>', 1
-    )
 
 
 def render_report(
@@ -147,7 +148,7 @@ def render_report(
         data_facts=data_facts,
         metric=metric,
         direction="lower" if metric in LOWER_IS_BETTER else "higher",
-        candidates=_candidate_table(candidate_comparison, metric),
+        candidates=_candidate_rows(candidate_comparison, metric),
         champion=champion["family"],
         alias=promotion_decision["alias"] if registered else "",
         registry_outcome=f"Registered as {promotion_decision['alias']}"
