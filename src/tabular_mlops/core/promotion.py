@@ -58,19 +58,14 @@ def decide_promotion(
     """
     metric = scores["metric"]
     new = scores["new"][metric]
-    if scores.get("same_as_champion"):
-        decision = {
-            "alias": "champion",
-            "promoted": False,
-            "register": False,
-            "reason": f"the same model as champion v{scores['champion_version']} "
-            "(identical fitted model and features): no new version, this run links "
-            "to it",
-            **scores,
-        }
-        logger.info("Not registering: %s", decision["reason"])
-        return decision
-    if scores["not_comparable"]:
+    register = not scores.get("same_as_champion")
+    if not register:
+        promoted = False
+        reason = (
+            f"the same model as champion v{scores['champion_version']} (identical "
+            "fitted model and features): no new version, this run links to it"
+        )
+    elif scores["not_comparable"]:
         promoted = False
         reason = (
             f"cannot be compared with champion v{scores['champion_version']}: "
@@ -95,13 +90,16 @@ def decide_promotion(
         else:
             reason = f"worse than the champion: {comparison}"
     decision = {
-        "alias": "champion" if promoted else "challenger",
+        "alias": "champion" if promoted or not register else "challenger",
         "promoted": promoted,
-        "register": True,
+        "register": register,
         "reason": reason,
         **scores,
     }
-    (logger.info if promoted else logger.warning)(
-        "Registering as %s: %s", decision["alias"], reason
-    )
+    if not register:
+        logger.info("Not registering: %s", reason)
+    else:
+        (logger.info if promoted else logger.warning)(
+            "Registering as %s: %s", decision["alias"], reason
+        )
     return decision

@@ -162,27 +162,33 @@ def registered(version, pipeline):
     )
 
 
-def test_the_champion_refitted_is_the_same_model_and_is_not_registered_again(
-    trained,
-):
+def scores_of_a_refit(trained, candidate_config):
+    """The scores of a model refitted with ``candidate_config`` against the trained
+    one, registered as champion version 3."""
     model, spec, table, raw_rows = trained
     refitted = train_candidate(
         table.drop(columns="label"),
         table[["label"]],
         spec,
-        config("linear", spec),
+        candidate_config,
         MODELLING,
         DATA,
     )
-    champion = registered("3", InferencePipeline(model, spec))
-    scores = score_against_champion(
+    return score_against_champion(
         InferencePipeline(refitted, spec),
-        champion,
+        registered("3", InferencePipeline(model, spec)),
         raw_rows,
         table[["label"]],
         spec,
         MODELLING,
     )
+
+
+def test_the_champion_refitted_is_the_same_model_and_is_not_registered_again(
+    trained,
+):
+    spec = trained[1]
+    scores = scores_of_a_refit(trained, config("linear", spec))
     assert scores["same_as_champion"] and scores["champion"] == scores["new"]
     decision = decide_promotion(scores, REGISTRY, DATA)
     assert (decision["alias"], decision["register"]) == ("champion", False)
@@ -190,23 +196,9 @@ def test_the_champion_refitted_is_the_same_model_and_is_not_registered_again(
 
 
 def test_another_fit_is_not_the_same_model(trained):
-    model, spec, table, raw_rows = trained
-    other = train_candidate(
-        table.drop(columns="label"),
-        table[["label"]],
-        spec,
-        config("linear", spec) | {"hyperparameters": {"C": 0.01}},
-        MODELLING,
-        DATA,
-    )
-    champion = registered("3", InferencePipeline(model, spec))
-    scores = score_against_champion(
-        InferencePipeline(other, spec),
-        champion,
-        raw_rows,
-        table[["label"]],
-        spec,
-        MODELLING,
+    spec = trained[1]
+    scores = scores_of_a_refit(
+        trained, config("linear", spec) | {"hyperparameters": {"C": 0.01}}
     )
     assert not scores["same_as_champion"]
     assert decide_promotion(scores, REGISTRY, DATA)["register"]
