@@ -14,6 +14,11 @@ from tabular_mlops.core.errors import InputError
 from tabular_mlops.tracking.run_tags import PIPELINE_TAG
 
 
+def run_page(experiment_id: str, run_id: str) -> str:
+    """The MLflow UI's route to a run's page, relative to the UI's address."""
+    return f"#/experiments/{experiment_id}/runs/{run_id}"
+
+
 def tracking_experiment_id(context: KedroContext) -> str:
     """The id of the context's MLflow experiment, set as the active one (the
     tracking URI was set by kedro-mlflow's hook when the context loaded)."""

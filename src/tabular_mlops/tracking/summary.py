@@ -22,6 +22,7 @@ from tabular_mlops.catalog_names import (
 )
 from tabular_mlops.core.metrics import LOWER_IS_BETTER, champion_metric
 from tabular_mlops.core.sources import source_name
+from tabular_mlops.tracking.run_lookup import run_page
 from tabular_mlops.tracking.run_tags import pipeline_tag
 
 logger = logging.getLogger(__name__)
@@ -107,17 +108,10 @@ class TrainingSummaryHook:
             catalog["params:modelling"].load()["champion_metric"], feature_spec["task"]
         )
         outputs = pipeline.all_outputs()
-        # a single-family run renders no report: its reports' folder instead
-        report_file = Path(
-            catalog[
-                TRAINING_REPORT if TRAINING_REPORT in outputs else CANDIDATE_COMPARISON
-            ]._describe()["filepath"]
-        )
-        report = (
-            _relative(report_file)
-            if TRAINING_REPORT in outputs
-            else f"{_relative(report_file.parent)}/"
-        )
+        if TRAINING_REPORT in outputs:
+            report = _relative(_filepath(catalog, TRAINING_REPORT))
+        else:  # a single-family run renders no report: its reports' folder instead
+            report = f"{_relative(_filepath(catalog, CANDIDATE_COMPARISON).parent)}/"
         summary = training_summary(
             data=data,
             feature_spec=feature_spec,
@@ -130,10 +124,8 @@ class TrainingSummaryHook:
         )
         if self._run is not None:
             # MLflow 3's UI opens on GenAI views unless the link asks for training runs.
-            link = (
-                f"{self._mlflow_ui}/#/experiments/{self._run.experiment_id}/runs/"
-                f"{self._run.run_id}?workflowType=machine_learning"
-            )
+            page = run_page(self._run.experiment_id, self._run.run_id)
+            link = f"{self._mlflow_ui}/{page}?workflowType=machine_learning"
             summary += ["MLflow run (after `kedro mlflow ui`):", link]
             # The run has ended (kedro-mlflow's hook goes first): tag it by id.
             client = MlflowClient()
@@ -149,6 +141,11 @@ class TrainingSummaryHook:
             )
         for line in summary:
             logger.info(line)
+
+
+def _filepath(catalog: DataCatalog, name: str) -> Path:
+    """Where a file dataset of the catalog saves."""
+    return Path(catalog[name]._describe()["filepath"])
 
 
 def _relative(path: Path) -> str:

@@ -16,6 +16,7 @@ from mlflow.protos.databricks_pb2 import RESOURCE_DOES_NOT_EXIST, ErrorCode
 
 from tabular_mlops.core.errors import InputError
 from tabular_mlops.core.model import RegisteredModel, stage_model_code
+from tabular_mlops.tracking.run_lookup import run_page
 
 MODEL_CARD = "model_card.md"
 REGISTERED_MODEL_TAG = "registry.model"
@@ -158,8 +159,7 @@ class MlflowRegisteredModelDataset(
         for key, value in data["tags"].items():
             client.set_model_version_tag(self._model_name, version, key, value)
         today = datetime.date.today().isoformat()
-        experiment = mlflow.get_run(info.run_id).info.experiment_id
-        run = f"#/experiments/{experiment}/runs/{info.run_id}"
+        run = run_page(mlflow.get_run(info.run_id).info.experiment_id, info.run_id)
         report = (
             f" Its report: [{self._report_artifact}]({run}/artifacts/"
             f"{self._report_artifact})."
