@@ -208,7 +208,7 @@ def sweep(
 
 
 def large_table_run(work: Path, rows: int) -> Sample:
-    """One full `kedro run --pipelines=train` (three families, registration) on a
+    """One full `kedro run --pipelines=train` (four families, registration) on a
     ``rows``-row table with the default configuration: what a user's first run of a
     large table costs with the large-data settings (`modelling.large_data`)."""
     ours = project_copy(work / f"large_{rows}")
@@ -236,7 +236,7 @@ def large_table(large: dict[int, Sample]) -> list[str]:
             for rows, sample in large.items()
         ),
         "",
-        "30 mixed features, binary target; `kedro run --pipelines=train`: three "
+        "30 mixed features, binary target; `kedro run --pipelines=train`: four "
         "families with the large-data settings (2-fold CV, forest trees on 20,000 "
         "drawn rows, boosting with early stopping), reports, registration.",
     ]

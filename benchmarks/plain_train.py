@@ -85,7 +85,7 @@ def main() -> None:  # noqa: PLR0915 - one straight script, as users write it
     parser.add_argument("--data", help="CSV or Parquet table (default: bundled set)")
     parser.add_argument("--target", default=None)
     parser.add_argument(
-        "--families", default="linear,random_forest,hist_gradient_boosting"
+        "--families", default="linear,random_forest,hist_gradient_boosting,catboost"
     )
     args = parser.parse_args()
 

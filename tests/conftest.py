@@ -118,6 +118,7 @@ QUICK_TRAINING = {
         for family, size in (
             ("random_forest", {"n_estimators": 50}),
             ("hist_gradient_boosting", {"max_iter": 50}),
+            ("catboost", {"iterations": 50}),
         )
     },
     "reporting": {"permutation_repeats": 1},

@@ -3,12 +3,13 @@
 Nodes still receive plain dictionaries (so kedro-mlflow logs them flattened); this
 model only refuses bad values early, naming the key, the value and what is allowed.
 The allowed values come from the code that uses them: ``ESTIMATORS``, ``SCORERS``,
-``BUNDLED_DATASETS`` and scikit-learn's own parameter constraints. Every model family
+``BUNDLED_DATASETS`` and the estimators' own parameter constraints. Every model family
 of ``ESTIMATORS`` needs its parameter block and a search space.
 """
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
@@ -23,6 +24,7 @@ from pydantic import (
     create_model,
     model_validator,
 )
+from sklearn.base import BaseEstimator
 
 from tabular_mlops.core.errors import InputError
 from tabular_mlops.core.estimators import ESTIMATORS, MODEL_FAMILIES, SIZE_RULES
@@ -117,18 +119,28 @@ class Candidate(Section):
 
     @model_validator(mode="after")
     def _estimator_accepts_hyperparameters(self) -> Candidate:
-        """scikit-learn's own constraints: names and ranges of each estimator."""
+        """The estimator's own constraints: the names it accepts and, for
+        scikit-learn's, their ranges (CatBoost checks its ranges when it fits)."""
         blocks = (
             "hyperparameters",
             *(f"{rule}_hyperparameters" for rule in SIZE_RULES),
         )
         for block in blocks:
             for kind, values in getattr(self, block) or ():
-                estimator = ESTIMATORS[self.family][kind]()
-                try:
-                    estimator.set_params(**values)._validate_params()
-                except ValueError as error:
-                    raise ValueError(f"{kind} {block}: {error}") from None
+                estimator_class = ESTIMATORS[self.family][kind]
+                allowed = inspect.signature(estimator_class).parameters
+                if unknown := sorted(set(values) - set(allowed)):
+                    raise ValueError(
+                        f"{kind} {block}: {estimator_class.__name__} has no "
+                        f"hyper-parameter {', '.join(map(repr, unknown))}; it has "
+                        f"{', '.join(allowed)}"
+                    )
+                estimator = estimator_class(**values)
+                if isinstance(estimator, BaseEstimator):
+                    try:
+                        estimator._validate_params()
+                    except ValueError as error:
+                        raise ValueError(f"{kind} {block}: {error}") from None
         return self
 
 

@@ -1,3 +1,7 @@
+from importlib import metadata
+
+import numpy as np
+import pandas as pd
 import pytest
 
 from tabular_mlops.core.estimators import (
@@ -6,6 +10,7 @@ from tabular_mlops.core.estimators import (
     build_candidate,
     configured_hyperparameters,
 )
+from tabular_mlops.core.model import estimator_requirements
 
 
 def build(family, task, random_state=0):
@@ -106,3 +111,42 @@ def test_size_hyperparameters_are_optional_and_can_be_switched_off(caplog):
         "random_forest: 1200 input columns, at least modelling.wide_data.min_columns"
         "=1000: wide-data hyper-parameters {'max_features': 0.1}"
     ) in caplog.text
+
+
+def test_catboost_reads_text_categories_itself_with_missing_as_a_level():
+    rows = pd.DataFrame(
+        {
+            "usage": [1.0, np.nan, 3.0, 4.0] * 10,
+            "city": ["Paris", None, "Lyon", "Nice"] * 10,
+        }
+    )
+    labels = pd.Series(["yes", "no", "yes", "no"] * 10)
+    model = build_candidate(
+        "catboost",
+        {"iterations": 5, "logging_level": "Silent", "allow_writing_files": False},
+        "binary",
+        random_state=0,
+        min_category_frequency=2,
+        id_unique_share=0.9,
+    ).fit(rows, labels)
+    preprocessed = model[:-1].transform(rows)
+    assert preprocessed["city"].tolist()[:4] == ["Paris", "missing", "Lyon", "Nice"]
+    assert np.isnan(preprocessed["usage"].iloc[1])  # gaps left to CatBoost
+    estimator = model.named_steps["estimator"]
+    assert estimator.feature_names_ == ["usage", "city"]
+    assert estimator.get_cat_feature_indices() == [1]
+    assert estimator.get_params()["random_state"] == 0
+    unseen = rows.head(2).assign(city="Marseille")
+    assert model.predict(unseen).shape == (2,)
+
+
+@pytest.mark.parametrize(
+    ("family", "requirements"),
+    [
+        ("linear", []),
+        ("hist_gradient_boosting", []),
+        ("catboost", [f"catboost=={metadata.version('catboost')}"]),
+    ],
+)
+def test_a_model_requires_only_the_packages_of_its_estimator(family, requirements):
+    assert estimator_requirements(build(family, "binary")) == requirements

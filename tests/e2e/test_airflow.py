@@ -22,7 +22,7 @@ from tests.conftest import REPO_ROOT, make_project
 pytestmark = pytest.mark.airflow
 
 DAG_ID = "tabular_mlops_train"
-FAMILIES = {"linear", "random_forest", "hist_gradient_boosting"}
+FAMILIES = {"linear", "random_forest", "hist_gradient_boosting", "catboost"}
 
 
 def make(target: str, project: Path, **variables: str) -> subprocess.CompletedProcess:

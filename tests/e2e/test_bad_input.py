@@ -35,7 +35,8 @@ QUICK_TRAINING = [
     "--params",
     "data.dataset=iris,"
     "random_forest.candidate.hyperparameters.classification.n_estimators=10,"
-    "hist_gradient_boosting.candidate.hyperparameters.classification.max_iter=10",
+    "hist_gradient_boosting.candidate.hyperparameters.classification.max_iter=10,"
+    "catboost.candidate.hyperparameters.classification.iterations=10",
 ]
 """A small good run: its outputs are what failed runs must leave alone."""
 
@@ -137,7 +138,7 @@ CASES = [
         "unknown_model_family",
         lambda p: ["--params", "random_forest.candidate.family=svm"],
         r"random_forest\.candidate\.family = 'svm': Input should be 'linear', "
-        r"'random_forest' or 'hist_gradient_boosting'",
+        r"'random_forest', 'hist_gradient_boosting' or 'catboost'",
         (),
     ),
     (
@@ -149,7 +150,7 @@ CASES = [
     (
         "misspelt_top_level_key",
         lambda p: ["--params", "modeling.cv_folds=3"],
-        r"modeling: unknown top-level key; allowed: data, .*modelling",
+        r"modeling: unknown top-level key; allowed: catboost, data, .*modelling",
         (),
     ),
     (

@@ -13,6 +13,7 @@ import pytest
 import requests
 from mlflow import MlflowClient
 
+from tabular_mlops.core.estimators import MODEL_FAMILIES
 from tests.conftest import make_project, model_server, run_pipeline
 
 pytestmark = pytest.mark.integration
@@ -25,6 +26,9 @@ SMALL = {  # small models, so that each train run takes seconds
     },
     "hist_gradient_boosting": {
         "candidate": {"hyperparameters": {"classification": {"max_iter": 10}}}
+    },
+    "catboost": {
+        "candidate": {"hyperparameters": {"classification": {"iterations": 10}}}
     },
     "reporting": {"permutation_repeats": 1},
 }
@@ -42,6 +46,13 @@ WEAK = SMALL | {  # every family crippled: a clearly worse champion
             }
         }
     },
+    "catboost": {
+        "candidate": {
+            "hyperparameters": {
+                "classification": {"iterations": 1, "learning_rate": 0.01, "depth": 1}
+            }
+        }
+    },
 }
 
 
@@ -53,6 +64,7 @@ TUNE = {
         "search_spaces": {
             "random_forest": {"classification": {"n_estimators": SMALL_SPACE}},
             "hist_gradient_boosting": {"classification": {"max_iter": SMALL_SPACE}},
+            "catboost": {"classification": {"iterations": SMALL_SPACE}},
         },
     },
 }
@@ -223,7 +235,7 @@ def test_tune_logs_each_trial_as_a_nested_run(lifecycle):
         filter_string=f"tags.mlflow.parentRunId = '{tune.info.run_id}'",
         output_format="list",
     )
-    assert len(trials) == 2 * 3  # n_trials per family
+    assert len(trials) == 2 * len(MODEL_FAMILIES)  # n_trials per family
     forest = [t for t in trials if t.data.tags["family"] == "random_forest"]
     assert {"n_estimators", "max_depth", "max_features"} <= set(forest[0].data.params)
     assert "cv_roc_auc" in forest[0].data.metrics

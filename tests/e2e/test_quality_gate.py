@@ -28,6 +28,13 @@ def degraded(linear_c: float) -> dict:
         },
         "random_forest": {"candidate": {"hyperparameters": huge_leaves}},
         "hist_gradient_boosting": {"candidate": {"hyperparameters": huge_leaves}},
+        "catboost": {  # one tiny step from the prior
+            "candidate": {
+                "hyperparameters": {
+                    "classification": {"iterations": 1, "learning_rate": 0.01}
+                }
+            }
+        },
         "reporting": {"permutation_repeats": 1},
     }
 

@@ -114,7 +114,13 @@ def test_mlflow_run_holds_params_metrics_tags_model_and_artifacts(
         "tabular_mlops",
         "1",
     )
-    for candidate in ("champion", "linear", "random_forest", "hist_gradient_boosting"):
+    for candidate in (
+        "champion",
+        "linear",
+        "random_forest",
+        "hist_gradient_boosting",
+        "catboost",
+    ):
         for metric in (
             "accuracy",
             "balanced_accuracy",

@@ -36,7 +36,13 @@ TRAIN = ["run", "--pipelines=train", "--env", "server"]
 TRAIN += ["--params", "data.dataset=iris,modelling.cv_folds=3"]
 ADMIN = ("admin", "admin-test-password-1234")
 METRICS = ("accuracy", "balanced_accuracy", "f1_macro", "roc_auc", "log_loss")
-CANDIDATES = ("champion", "linear", "random_forest", "hist_gradient_boosting")
+CANDIDATES = (
+    "champion",
+    "linear",
+    "random_forest",
+    "hist_gradient_boosting",
+    "catboost",
+)
 
 
 @pytest.fixture(scope="module")

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import inspect
 import logging
 from typing import Any
 
-from sklearn.base import BaseEstimator
+import numpy as np
+import pandas as pd
+from catboost import CatBoostClassifier, CatBoostRegressor
 from sklearn.compose import ColumnTransformer, make_column_selector
 from sklearn.ensemble import (
     HistGradientBoostingClassifier,
@@ -29,7 +32,39 @@ from tabular_mlops.core.metrics import reaches
 
 logger = logging.getLogger(__name__)
 
-ESTIMATORS: dict[str, dict[str, type[BaseEstimator]]] = {
+
+class _CategoricalFeaturesByType:
+    """CatBoost fitted on a table whose text columns are its categorical features:
+    it encodes them itself (ordered target statistics), so they are not one-hot
+    encoded first. The columns are only known once the features are built, hence
+    here rather than in the estimator's parameters."""
+
+    def fit(self, X: pd.DataFrame, y: Any = None, **fit_params: Any) -> Any:
+        fit_params.setdefault(
+            "cat_features", list(X.select_dtypes(exclude="number").columns)
+        )
+        return super().fit(X, y, **fit_params)  # type: ignore[misc]
+
+    def predict(self, X: pd.DataFrame, **kwargs: Any) -> np.ndarray:
+        """One label per row, as scikit-learn gives (CatBoost's multiclass
+        prediction is a one-column matrix)."""
+        predicted = super().predict(X, **kwargs)  # type: ignore[misc]
+        return (
+            predicted.ravel()
+            if predicted.ndim == 2 and predicted.shape[1] == 1
+            else predicted
+        )
+
+
+class CatBoostTableClassifier(_CategoricalFeaturesByType, CatBoostClassifier):
+    """``CatBoostClassifier`` with the table's text columns as categorical features."""
+
+
+class CatBoostTableRegressor(_CategoricalFeaturesByType, CatBoostRegressor):
+    """``CatBoostRegressor`` with the table's text columns as categorical features."""
+
+
+ESTIMATORS: dict[str, dict[str, type]] = {
     "linear": {"classification": LogisticRegression, "regression": Ridge},
     "random_forest": {
         "classification": RandomForestClassifier,
@@ -39,6 +74,10 @@ ESTIMATORS: dict[str, dict[str, type[BaseEstimator]]] = {
         "classification": HistGradientBoostingClassifier,
         "regression": HistGradientBoostingRegressor,
     },
+    "catboost": {
+        "classification": CatBoostTableClassifier,
+        "regression": CatBoostTableRegressor,
+    },
 }
 """The one registry of model families: the estimator used for each kind of task.
 A family also needs a parameter block of its name (``parameters_modelling.yml``) and
@@ -47,15 +86,44 @@ a search space (``parameters_tuning.yml``); parameter validation checks both."""
 MODEL_FAMILIES = tuple(ESTIMATORS)
 """Family names: the namespaces of the modelling and tuning pipelines."""
 
+NATIVE_CATEGORICAL_FAMILIES = frozenset({"catboost"})
+"""Families whose estimator encodes categories and handles missing numbers itself."""
 
-def build_preprocessor(min_category_frequency: int) -> ColumnTransformer:
+MISSING_CATEGORY = "missing"
+"""The category level a missing value becomes."""
+
+
+def keep_categories() -> ColumnTransformer:
+    """Numbers as they are (gaps included); categories as text, a missing one as the
+    level ``missing``; a table out, so the estimator sees which columns are text."""
+    return ColumnTransformer(
+        [
+            ("numeric", "passthrough", make_column_selector(dtype_include="number")),
+            (
+                "categorical",
+                SimpleImputer(  # FeatureBuilder gives a missing category as None
+                    missing_values=None,
+                    strategy="constant",
+                    fill_value=MISSING_CATEGORY,
+                ),
+                make_column_selector(dtype_exclude="number"),
+            ),
+        ],
+        verbose_feature_names_out=False,
+    ).set_output(transform="pandas")
+
+
+def one_hot_encode(min_category_frequency: int) -> ColumnTransformer:
     """Impute and scale numeric columns; impute and one-hot encode the others."""
     numeric = Pipeline(
         [("impute", SimpleImputer(strategy="median")), ("scale", StandardScaler())]
     )
     categorical = Pipeline(
         [
-            ("impute", SimpleImputer(strategy="constant", fill_value="missing")),
+            (
+                "impute",
+                SimpleImputer(strategy="constant", fill_value=MISSING_CATEGORY),
+            ),
             (
                 "encode",
                 OneHotEncoder(
@@ -85,13 +153,20 @@ def build_candidate(
 ) -> Pipeline:
     """An unfitted pipeline of ``family`` for ``task``, from source-table rows to a
     prediction: feature building, preprocessing, the estimator."""
-    estimator = ESTIMATORS[family][task_kind(task)](**hyperparameters)
-    if "random_state" in estimator.get_params():
-        estimator.set_params(random_state=random_state)
+    estimator_class = ESTIMATORS[family][task_kind(task)]
+    seeded = "random_state" in inspect.signature(estimator_class).parameters
+    estimator = estimator_class(
+        **hyperparameters | ({"random_state": random_state} if seeded else {})
+    )
+    preprocess = (
+        keep_categories()
+        if family in NATIVE_CATEGORICAL_FAMILIES
+        else one_hot_encode(min_category_frequency)
+    )
     return Pipeline(
         [
             ("features", FeatureBuilder(id_unique_share)),
-            ("preprocess", build_preprocessor(min_category_frequency)),
+            ("preprocess", preprocess),
             ("estimator", estimator),
         ]
     )

@@ -4,6 +4,8 @@ code it needs shipped inside it."""
 from __future__ import annotations
 
 import shutil
+import sys
+from importlib import metadata
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -68,6 +70,32 @@ def input_example(
     return pd.concat(
         [example[numeric].astype("float64"), text.where(text.notna(), None)], axis=1
     )
+
+
+def estimator_requirements(model: Any) -> list[str]:
+    """Pins of the packages beyond scikit-learn that the estimator's classes (a
+    pipeline's last step) come from, e.g. CatBoost's for the ``catboost`` family, at
+    the versions that trained it: a logged model asks for them only when it needs
+    them."""
+    estimator = model[-1] if isinstance(model, Pipeline) else model
+    packages = {cls.__module__.partition(".")[0] for cls in type(estimator).__mro__}
+    packages -= {*sys.stdlib_module_names, "sklearn", tabular_mlops.__name__}
+    return [f"{package}=={metadata.version(package)}" for package in sorted(packages)]
+
+
+def with_estimator_requirements(
+    save_args: dict[str, Any], model: Any
+) -> dict[str, Any]:
+    """``save_args`` whose configured ``pip_requirements`` (if any: else MLflow infers
+    them) also pin what the model's estimator needs beyond scikit-learn."""
+    if "pip_requirements" not in save_args:
+        return save_args
+    return save_args | {
+        "pip_requirements": [
+            *save_args["pip_requirements"],
+            *estimator_requirements(model),
+        ]
+    }
 
 
 def stage_model_code(folder: Path) -> Path:

@@ -41,6 +41,7 @@ def small_spec(task: str, **more: str) -> dict:
     }
 
 
+CATBOOST_QUIET = {"logging_level": "Silent", "allow_writing_files": False}
 HYPERPARAMETERS = {
     "linear": {"classification": {"max_iter": 500}, "regression": {}},
     "random_forest": {
@@ -50,6 +51,10 @@ HYPERPARAMETERS = {
     "hist_gradient_boosting": {
         "classification": {"max_iter": 20},
         "regression": {"max_iter": 20},
+    },
+    "catboost": {
+        "classification": CATBOOST_QUIET | {"iterations": 20},
+        "regression": CATBOOST_QUIET | {"iterations": 20},
     },
 }
 

@@ -46,6 +46,7 @@ def test_pipeline_trains_every_family_and_picks_a_champion(tmp_path):
             "linear": "Logistic",
             "random_forest": "RandomForest",
             "hist_gradient_boosting": "HistGradient",
+            "catboost": "CatBoost",
         }[comparison["family"].iloc[0]]
     )
     assert champion.score(X.iloc[100:], y["y"].iloc[100:]) > 0.8

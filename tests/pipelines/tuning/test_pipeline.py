@@ -20,6 +20,7 @@ SEARCH_SPACES = {
             "learning_rate": {"type": "float", "low": 0.05, "high": 0.3, "log": True}
         }
     },
+    "catboost": {"classification": {"depth": {"type": "int", "low": 2, "high": 4}}},
 }
 
 

@@ -9,6 +9,7 @@ import pandas as pd
 from kedro_mlflow.io.models import MlflowModelTrackingDataset
 from mlflow.entities import LoggedModel, LoggedModelOutput, LoggedModelStatus
 
+from tabular_mlops.core.model import with_estimator_requirements
 from tabular_mlops.skip_unchanged.keys import content_fingerprint
 
 CONTENT_TAG = "tabular_mlops.content_sha1"
@@ -19,7 +20,8 @@ class MlflowModelWithExampleDataset(MlflowModelTrackingDataset):
     """``MlflowModelTrackingDataset`` whose data is ``(model, input_example)``.
 
     The example is logged with the model and MLflow infers the model signature from
-    it; the rest of ``save_args`` is passed to the flavour's ``log_model`` unchanged.
+    it; the rest of ``save_args`` is passed to the flavour's ``log_model``, with the
+    estimator's own package (e.g. CatBoost) added to its ``pip_requirements``.
     A model identical to one already logged in the run's experiment (same content,
     example and ``save_args``, e.g. on a re-run with nothing changed) is not logged
     again: that logged model becomes an output of the active run.
@@ -48,7 +50,7 @@ class MlflowModelWithExampleDataset(MlflowModelTrackingDataset):
             return
         static_save_args = self._save_args
         self._save_args = {
-            **static_save_args,
+            **with_estimator_requirements(static_save_args, model),
             "input_example": input_example,
             "tags": {**static_save_args.get("tags", {}), CONTENT_TAG: fingerprint},
         }

@@ -15,7 +15,11 @@ from mlflow.exceptions import MlflowException
 from mlflow.protos.databricks_pb2 import RESOURCE_DOES_NOT_EXIST, ErrorCode
 
 from tabular_mlops.core.errors import InputError
-from tabular_mlops.core.model import RegisteredModel, stage_model_code
+from tabular_mlops.core.model import (
+    RegisteredModel,
+    stage_model_code,
+    with_estimator_requirements,
+)
 from tabular_mlops.tracking.run_lookup import run_page
 
 MODEL_CARD = "model_card.md"
@@ -43,8 +47,8 @@ class MlflowRegisteredModelDataset(
     new version too). It logs to the active run
     (kedro-mlflow's) with the project's ``core`` code inside the model
     (``code_paths``), so the version loads where only its own requirements are
-    installed, and passes ``save_args`` (e.g. ``name``, ``pip_requirements``) to
-    ``mlflow.pyfunc.log_model``. The card is an artefact of the model
+    installed, and passes ``save_args`` (e.g. ``name``, ``pip_requirements``, to which
+    the estimator's own package is added, e.g. CatBoost) to ``mlflow.pyfunc.log_model``. The card is an artefact of the model
     (``artifacts/model_card.md``) and, with links to the run that registered the
     version and to its ``report_artifact``, its description in the registry.
 
@@ -151,7 +155,9 @@ class MlflowRegisteredModelDataset(
                 registered_model_name=self._model_name,
                 code_paths=[str(stage_model_code(Path(folder)))],
                 artifacts={"model_card": str(card), "reference_profile": str(profile)},
-                **self._save_args,
+                **with_estimator_requirements(
+                    self._save_args, data["python_model"].model
+                ),
             )
         version = info.registered_model_version
         client = MlflowClient()
