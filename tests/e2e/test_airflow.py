@@ -86,9 +86,20 @@ def mlflow_runs(project: Path, dag_run_id: str | None = None) -> list:
     )
 
 
+QUICK_CONF = {
+    "modelling.cv_folds": 2,
+    "random_forest.candidate.hyperparameters.classification.n_estimators": 20,
+    "hist_gradient_boosting.candidate.hyperparameters.classification.max_iter": 20,
+    "catboost.candidate.hyperparameters.classification.iterations": 20,
+    "reporting.permutation_repeats": 1,
+}
+"""The DAG run's conf: small models, as what the DAG produces is under test, not how
+good the model is."""
+
+
 @pytest.fixture(scope="module")
 def green_run(airflow_project):
-    result = make("airflow-run", airflow_project)
+    result = make("airflow-run", airflow_project, AIRFLOW_CONF=json.dumps(QUICK_CONF))
     return result, *last_dag_run(airflow_project)
 
 
@@ -128,6 +139,7 @@ def test_one_complete_mlflow_run_per_dag_run(green_run, airflow_project):
     assert run.data.tags["task"] == "binary"  # set in a data_processing task
     assert "git.commit" in run.data.tags
     assert run.data.params["split.test_size"] == "0.2"
+    assert run.data.params["modelling.cv_folds"] == "2"  # the DAG run's conf
     for candidate in FAMILIES | {"champion"}:
         assert f"{candidate}.test_roc_auc" in run.data.metrics
         assert f"{candidate}.cv_roc_auc" in run.data.metrics
