@@ -5,15 +5,18 @@ starts listen on 127.0.0.1 and stop with it; the browser is Debian's Chromium.""
 from __future__ import annotations
 
 import os
+import pickle
 import random
 import signal
 import socket
 import subprocess
+import sys
 import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
@@ -36,6 +39,60 @@ CHROMIUM_FLAGS = [
     "--disable-sync",
 ]
 SERVER_START_TIMEOUT = 180  # seconds; kedro viz loads the whole project first
+
+
+SCORE = """
+import importlib.util, pickle, sys
+import mlflow.pyfunc, pandas as pd
+assert importlib.util.find_spec("tabular_mlops") is None, "the project is importable"
+assert importlib.util.find_spec("kedro") is None, "Kedro is installed"
+model = mlflow.pyfunc.load_model(sys.argv[1])
+with open(sys.argv[2], "rb") as file:
+    rows = pd.DataFrame(pickle.load(file))
+with open(sys.argv[3], "wb") as file:
+    pickle.dump(model.predict(rows).to_dict(orient="list"), file)
+"""
+"""Rows in and predictions out as plain Python lists: exact, and free of the
+project's pandas extensions (pyarrow is not a serving requirement)."""
+
+UV = Path(sys.executable).with_name("uv")
+"""The installer `make install` puts in .venv; pip when it is not there."""
+
+
+def install_clean_python(requirements: Path, folder: Path) -> Path:
+    """A virtual environment in ``folder``, outside the project, with only
+    ``requirements`` (a model's), installed by uv (as `make install` does) or pip."""
+    venv = folder / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    python = venv / "bin/python"
+    install = (
+        [UV, "pip", "install", "--quiet", "--python", python]
+        if UV.exists()
+        else [python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
+    )
+    started = time.monotonic()
+    subprocess.run(
+        [*install, "--requirement", requirements],
+        check=True,
+        env=os.environ | {"PYTHONPATH": ""},
+    )
+    print(f"clean environment installed in {time.monotonic() - started:.0f} s")  # noqa: T201
+    return python
+
+
+def predict_in(
+    python: Path, model: Path, rows: pd.DataFrame, folder: Path
+) -> dict[str, list]:
+    """The predictions of the MLflow model in ``model`` for ``rows``, made by
+    ``python`` (a clean environment), as plain lists."""
+    (folder / "rows.pkl").write_bytes(pickle.dumps(rows.to_dict(orient="list")))
+    subprocess.run(
+        [python, "-c", SCORE, model, folder / "rows.pkl", folder / "out.pkl"],
+        check=True,
+        cwd=folder,
+        env=os.environ | {"PYTHONPATH": ""},
+    )
+    return pickle.loads((folder / "out.pkl").read_bytes())
 
 
 def free_port() -> int:

@@ -16,6 +16,7 @@ import pytest
 import requests
 
 from tests.conftest import make_project, model_server, run_pipeline
+from tests.e2e.conftest import install_clean_python, predict_in
 
 pytestmark = pytest.mark.integration
 
@@ -113,11 +114,20 @@ def test_the_categories_are_catboosts_own_not_one_hot_columns(client):
     ]
 
 
-def test_the_logged_and_registered_models_ask_for_catboost(client, tmp_path):
-    registered = mlflow.artifacts.download_artifacts(
-        f"models:/{MODEL}@champion", dst_path=str(tmp_path / "registered")
+@pytest.fixture(scope="module")
+def registered(client, tmp_path_factory) -> Path:
+    """The registered champion's files, downloaded outside the project."""
+    return Path(
+        mlflow.artifacts.download_artifacts(
+            f"models:/{MODEL}@champion", dst_path=str(tmp_path_factory.mktemp("model"))
+        )
     )
-    requirements = Path(registered, "requirements.txt").read_text().split()
+
+
+def test_the_logged_and_registered_models_ask_for_catboost(
+    client, registered, tmp_path
+):
+    requirements = (registered / "requirements.txt").read_text().split()
     assert f"catboost=={CATBOOST_VERSION}" in requirements
     assert {line.split("==")[0] for line in requirements} == {
         "mlflow-skinny",
@@ -156,3 +166,14 @@ def test_rest_answers_rows_with_missing_and_unseen_categories(project, client):
     served = pd.DataFrame(response.json()["predictions"], index=rows.index)
     pd.testing.assert_frame_equal(served, expected)
     assert set(served["predicted"]) <= {"yes", "no"}
+
+
+def test_the_registered_model_predicts_the_same_where_only_its_requirements_are(
+    registered, tmp_path
+):
+    rows = churn_table().drop(columns="churn").head(20)
+    python = install_clean_python(registered / "requirements.txt", tmp_path)
+    in_project = mlflow.pyfunc.load_model(str(registered)).predict(rows)
+    assert predict_in(python, registered, rows, tmp_path) == in_project.to_dict(
+        orient="list"
+    )

@@ -6,11 +6,9 @@ from __future__ import annotations
 
 import json
 import os
-import pickle
 import shutil
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,20 +18,7 @@ import pytest
 import requests
 
 from tests.conftest import REPO_ROOT, model_server, run_pipeline
-
-SCORE = """
-import importlib.util, pickle, sys
-import mlflow.pyfunc, pandas as pd
-assert importlib.util.find_spec("tabular_mlops") is None, "the project is importable"
-assert importlib.util.find_spec("kedro") is None, "Kedro is installed"
-model = mlflow.pyfunc.load_model(sys.argv[1])
-with open(sys.argv[2], "rb") as file:
-    rows = pd.DataFrame(pickle.load(file))
-with open(sys.argv[3], "wb") as file:
-    pickle.dump(model.predict(rows).to_dict(orient="list"), file)
-"""
-"""Rows in and predictions out as plain Python lists: exact, and free of the
-project's pandas extensions (pyarrow is not a serving requirement)."""
+from tests.e2e.conftest import install_clean_python, predict_in
 
 
 @pytest.fixture(scope="module")
@@ -50,30 +35,11 @@ def champion(trained_project: Path, tmp_path_factory) -> Iterator[Path]:
     mlflow.set_tracking_uri(previous)
 
 
-UV = Path(sys.executable).with_name("uv")
-"""The installer `make install` puts in .venv; pip when it is not there."""
-
-
 @pytest.fixture(scope="module")
 def clean_python(champion: Path, tmp_path_factory) -> Path:
-    """A virtual environment outside the project with only the model's requirements,
-    installed by uv (as `make install` does) or pip."""
-    venv = tmp_path_factory.mktemp("clean") / "venv"
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-    python, requirements = venv / "bin/python", champion / "requirements.txt"
-    install = (
-        [UV, "pip", "install", "--quiet", "--python", python]
-        if UV.exists()
-        else [python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
+    return install_clean_python(
+        champion / "requirements.txt", tmp_path_factory.mktemp("clean")
     )
-    started = time.monotonic()
-    subprocess.run(
-        [*install, "--requirement", requirements],
-        check=True,
-        env=os.environ | {"PYTHONPATH": ""},
-    )
-    print(f"clean environment installed in {time.monotonic() - started:.0f} s")  # noqa: T201
-    return venv / "bin/python"
 
 
 @pytest.fixture(scope="module")
@@ -98,21 +64,7 @@ def test_requirements_are_only_what_serving_needs(champion):
 def test_the_model_predicts_the_same_in_a_clean_environment(
     champion, clean_python, rows, in_project, tmp_path
 ):
-    (tmp_path / "rows.pkl").write_bytes(pickle.dumps(rows.to_dict(orient="list")))
-    subprocess.run(
-        [
-            clean_python,
-            "-c",
-            SCORE,
-            champion,
-            tmp_path / "rows.pkl",
-            tmp_path / "out.pkl",
-        ],
-        check=True,
-        cwd=tmp_path,
-        env=os.environ | {"PYTHONPATH": ""},
-    )
-    predicted = pickle.loads((tmp_path / "out.pkl").read_bytes())
+    predicted = predict_in(clean_python, champion, rows, tmp_path)
     assert predicted == in_project.to_dict(orient="list")
 
 
