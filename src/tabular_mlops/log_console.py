@@ -2,7 +2,8 @@
 output carries only what a command prints as its result (the gate's table,
 ``kedro compare --md > diff.md``), and without the lines a person does not read
 there. ``conf/logging.yml`` points Kedro's rich handler here; ``info.log`` keeps
-every line."""
+every line. It imports no Kedro: the modelling nodes draw their progress bars here.
+"""
 
 from __future__ import annotations
 
@@ -12,8 +13,8 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from kedro.logging import RichHandler
 from rich.console import Console
+from rich.logging import RichHandler
 from rich.progress import Progress, TimeElapsedColumn
 
 NON_TERMINAL_WIDTH = 160
@@ -52,7 +53,7 @@ class QuietConsoleFilter(logging.Filter):
 
 def quiet_console() -> None:
     """Give the console handlers of the root logger (Kedro's rich handler, from
-    ``conf/logging.yml``) the ``QuietConsoleFilter``, and MLflow's pyfunc logger,
+    ``conf/logging.yml``, a rich ``RichHandler``) the ``QuietConsoleFilter``, and MLflow's pyfunc logger,
     which prints through handlers of its own. Kedro's logging configuration accepts
     neither ``()`` factories nor project handler classes, hence code."""
     for handler in logging.getLogger().handlers:
