@@ -22,6 +22,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -145,16 +146,37 @@ def paired(ours: list[Sample], peer: list[Sample], field: str) -> float:
 
 
 def default_data_rounds(work: Path, repeats: int) -> dict[str, list[Sample]]:
+    """Per round, side by side: the stages without registration against the plain
+    script, a no-change re-run, then the whole `train` (a first registration, in a
+    fresh project and store) against the plain script with ``--register``."""
     ours, plain = project_copy(work / "ours"), work / "plain"
-    samples: dict[str, list[Sample]] = {"full": [], "plain": [], "rerun": []}
+    samples: dict[str, list[Sample]] = {
+        key: [] for key in ("full", "plain", "rerun", "train", "plain_register")
+    }
     for round_ in range(1, repeats + 1):
         samples["full"].append(measure(kedro_run(TRAIN, *FORCE), ours, OURS_FIRST_NODE))
         samples["plain"].append(measure(plain_run(plain), REPO, PLAIN_FIRST_STEP))
         samples["rerun"].append(measure(kedro_run(TRAIN), ours, OURS_FIRST_NODE))
+        samples["train"].append(
+            measure(
+                kedro_run("train"),
+                project_copy(work / f"train_{round_}"),
+                OURS_FIRST_NODE,
+            )
+        )
+        samples["plain_register"].append(
+            measure(
+                plain_run(work / f"plain_register_{round_}", "--register"),
+                REPO,
+                PLAIN_FIRST_STEP,
+            )
+        )
         print(  # noqa: T201
             f"round {round_}/{repeats}: ours {samples['full'][-1].wall:.1f} s, "
             f"plain {samples['plain'][-1].wall:.1f} s, "
-            f"no-change re-run {samples['rerun'][-1].wall:.1f} s",
+            f"no-change re-run {samples['rerun'][-1].wall:.1f} s, "
+            f"train {samples['train'][-1].wall:.1f} s, "
+            f"plain --register {samples['plain_register'][-1].wall:.1f} s",
             flush=True,
         )
     return samples
@@ -242,6 +264,82 @@ def large_table(large: dict[int, Sample]) -> list[str]:
     ]
 
 
+def record_profile(command: list[str], cwd: Path, output: Path) -> Path:
+    """py-spy's raw samples (every thread, 100 per second) of one run of ``command``
+    (a script of the environment, run by its Python)."""
+    subprocess.run(
+        [BIN / "py-spy", "record", "--rate", "100", "--format", "raw"]
+        + ["--output", str(output), "--", str(BIN / "python"), *command],
+        cwd=cwd,
+        env=ENV,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        check=True,
+    )
+    return output
+
+
+def frame_place(frame: str) -> tuple[str, str]:
+    """``function (path:line)`` as (function, path from its package on)."""
+    function, _, where = frame.partition(" (")
+    path = where.rsplit(":", 1)[0]
+    for marker in ("site-packages/", "/src/", "/lib/python3.11/"):
+        if marker in path:
+            path = path.split(marker, 1)[1]
+            break
+    return function, path
+
+
+def hot_spots(raw: Path, top: int = 10) -> list[str]:
+    """Where a profiled run spent its samples: by library (the innermost frame's
+    package; importing modules counted apart) and the project's functions by
+    inclusive share."""
+    by_package: Counter[str] = Counter()
+    project: Counter[str] = Counter()
+    total = 0
+    for line in raw.read_text().splitlines():
+        stack, _, count = line.rpartition(" ")
+        samples, frames = int(count), stack.split(";")
+        total += samples
+        if any("_find_and_load" in frame for frame in frames):
+            by_package["importing modules"] += samples
+        else:
+            place = frame_place(frames[-1])[1].split("/")[0]
+            by_package[place or "other (no Python frame)"] += samples
+        for function, path in {frame_place(frame) for frame in frames}:
+            if path.startswith("tabular_mlops/") and function != "<module>":
+                project[f"`{function}` ({path})"] += samples
+    return [
+        "| by library (innermost frame) | share |",
+        "|---|---|",
+        *(f"| {name} | {n / total:.0%} |" for name, n in by_package.most_common(top)),
+        "",
+        "| project function (inclusive) | share |",
+        "|---|---|",
+        *(f"| {name} | {n / total:.0%} |" for name, n in project.most_common(top)),
+    ]
+
+
+def profiles(work: Path) -> list[str]:
+    """The profile of a full run of the `train` stages and of a no-change re-run."""
+    ours = work / "ours"
+    full = record_profile(kedro_run(TRAIN, *FORCE), ours, work / "full.txt")
+    rerun = record_profile(kedro_run(TRAIN), ours, work / "rerun.txt")
+    return [
+        "",
+        "### Profile (py-spy, 100 samples per second, every thread)",
+        "",
+        f"`kedro run --pipelines={TRAIN} --runner-params force=true`:",
+        "",
+        *hot_spots(full),
+        "",
+        "The no-change re-run (`kedro run` again):",
+        "",
+        *hot_spots(rerun),
+    ]
+
+
 def machine() -> list[str]:
     cpu = next(
         (
@@ -313,6 +411,27 @@ def tables(
             + ", ".join(f"{s.wall:.1f}" for s in rerun)
             + ".",
         ]
+    if default.get("train"):
+        train, peer = default["train"], default["plain_register"]
+        lines += [
+            "",
+            "### The whole `train`, registration included, on the default data "
+            f"(median of {len(train)} rounds, each in a fresh project and store)",
+            "",
+            "| | ours (`kedro run --pipelines=train`) | plain script `--register` | "
+            "ours / plain |",
+            "|---|---|---|---|",
+            *(
+                f"| {label} | {median(train, field):.{digits}f} {unit} | "
+                f"{median(peer, field):.{digits}f} {unit} | "
+                f"{median(train, field) / median(peer, field):.2f} |"
+                for label, field, unit, digits in (
+                    ("Wall time", "wall", "s", 1),
+                    ("CPU time (user + system)", "cpu", "s", 1),
+                    ("Peak RSS", "rss_mb", "MiB", 0),
+                )
+            ),
+        ]
     if scaled:
         lines += [
             "",
@@ -346,52 +465,64 @@ def tables(
 def targets(
     default: dict[str, list[Sample]], scaled: dict[int, dict[str, list[Sample]]]
 ) -> list[str]:
-    """The issue's targets against the measured ratios."""
-    checks = []
+    """The performance issue's targets against the measured ratios; a target this
+    benchmark does not measure (yet) says so."""
+    checks: list[tuple[str, float | None, float]] = [
+        ("Cold set-up (fresh clone, empty caches) <= 0.50x venv + pip", None, 0.5)
+    ]
     if default["full"]:
         full_wall = median(default["full"], "wall")
+        ratio = full_wall / median(default["plain"], "wall")
+        first_node = median(default["full"], "first_node") / median(
+            default["plain"], "first_node"
+        )
+        rerun = median(default["rerun"], "wall") / full_wall
         checks += [
-            (
-                "Full train wall <= 1.10x plain",
-                full_wall / median(default["plain"], "wall"),
-                1.10,
-            ),
-            (
-                "No-change re-run <= 0.35x full run",
-                median(default["rerun"], "wall") / full_wall,
-                0.35,
-            ),
+            ("`train` stages, default data, wall <= 0.90x plain", ratio, 0.90),
+            ("Time to first node <= 1.10x plain's first step", first_node, 1.10),
+            ("No-change re-run <= 0.35x full run", rerun, 0.35),
         ]
+    for rows, samples in scaled.items():
+        ratio = median(samples["ours"], "wall") / median(samples["plain"], "wall")
+        checks.append((f"{rows:,} rows wall <= 1.00x plain", ratio, 1.0))
     if 1_000_000 in scaled:
         samples = scaled[1_000_000]
-        for label, field, limit in (
-            ("wall", "wall", 1.15),
-            ("peak RSS", "rss_mb", 1.5),
-        ):
-            ratio = median(samples["ours"], field) / median(samples["plain"], field)
-            checks.append((f"1M rows {label} <= {limit:.2f}x plain", ratio, limit))
+        ratio = median(samples["ours"], "rss_mb") / median(samples["plain"], "rss_mb")
+        checks.append(("1,000,000 rows peak RSS <= 1.00x plain", ratio, 1.0))
+    if default.get("train"):
+        ratio = median(default["train"], "rss_mb") / median(
+            default["plain_register"], "rss_mb"
+        )
+        checks.append(
+            ("Whole `train` peak RSS <= 1.00x plain + registration", ratio, 1.0)
+        )
+
+    def verdict(ratio: float | None, limit: float) -> str:
+        if ratio is None:
+            return "| not measured | - |"
+        return f"| {ratio:.2f}x | {'yes' if ratio <= limit else 'no'} |"
+
     return [
         "| Target | measured | met |",
         "|---|---|---|",
-        *(
-            f"| {label} | {ratio:.2f}x | {'yes' if ratio <= limit else 'no'} |"
-            for label, ratio, limit in checks
-        ),
+        *(f"| {label} {verdict(ratio, limit)}" for label, ratio, limit in checks),
     ]
 
 
 NOTES = (
-    "Ours is `kedro run --pipelines=data_processing,modelling,reporting`: `train` "
-    "without its `registry` stage (model registration and promotion, added to "
-    "`train` after this benchmark was designed; the plain peer does not reproduce "
-    "it), with the default `SkipUnchangedRunner` and `--runner-params force=true` "
-    "(every node runs and keys are recorded); it writes every data layer to "
-    "Parquet and reads each node's inputs back. The plain script (`benchmarks/plain_train.py`) calls the same node "
+    "In the first table, ours is `kedro run --pipelines=data_processing,modelling,"
+    "reporting` (`train` without its `registry` stage) with the default "
+    "`SkipUnchangedRunner` and `--runner-params force=true` (every node runs and keys "
+    "are recorded); it writes every data layer to Parquet and reads each node's "
+    "inputs back. The plain script (`benchmarks/plain_train.py`) calls the same node "
     "functions on in-memory data and logs the same things to MLflow. The re-run is "
-    "`kedro run` again with nothing changed. Peak RSS is the process's maximum "
-    "resident set (`wait4`); CPU time is user + system of the process. The sweep "
-    "runs in the `bench` environment (3 CV folds, 50 boosting iterations, one "
-    "permutation shuffle; `conf/bench/`), the same for both."
+    "`kedro run` again with nothing changed. The whole `train` adds the `registry` "
+    "stage and the HTML report; its peer is the plain script with `--register`, which "
+    "calls the same promotion and report nodes and registers the model the same way. "
+    "Peak RSS is the process's maximum resident set (`wait4`); CPU time is user + "
+    "system of the process. The sweep runs in the `bench` environment (3 CV folds, 50 "
+    "boosting iterations, one permutation shuffle; `conf/bench/`), the same for both. "
+    "The cold set-up and the test-suite targets are not measured here."
 )
 
 
@@ -407,6 +538,7 @@ def main() -> None:
     ][: len(sizes)]
     large_rows = int(os.environ.get("BENCH_LARGE_ROWS", "500000"))
     large: dict[int, Sample] = {}
+    profile: list[str] = []
     load_before = load()
     started = time.perf_counter()
 
@@ -427,6 +559,7 @@ def main() -> None:
             "",
             *tables(default, scaled),
             *(large_table(large) if large else []),
+            *profile,
             "",
             NOTES,
             "",
@@ -437,6 +570,7 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory(prefix="tabular-mlops-bench-") as work:
         default = default_data_rounds(Path(work), repeats)
+        profile.extend(profiles(Path(work)))
         scaled: dict[int, dict[str, list[Sample]]] = {}
         write(default, scaled, done=False)
         for rows, rounds in zip(sizes, sweep_repeats, strict=True):

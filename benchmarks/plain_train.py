@@ -4,11 +4,15 @@ Same work without Kedro: the project's node functions called in order on in-memo
 data (same split, candidates, hyper-parameters and metrics, read from the same
 conf/base YAML files), then the same MLflow logging: flattened parameters, the data
 and task tags, every candidate's and the champion's metrics, the reports and plots
-(JSON, PNG, CSV) as artefacts and the champion as an MLflow scikit-learn model with an
+(JSON, CSV) as artefacts and the champion as an MLflow scikit-learn model with an
 input example. Intermediate layers are not written: a plain script keeps them in memory.
+With ``--register`` it also does the work of `train`'s `registry` stage for a first
+model: the inference pipeline with its reference profile, the promotion decision, the
+HTML report, and a registered version (the project's code inside, a model card) with
+the alias the decision gives.
 
 Usage: python benchmarks/plain_train.py --workdir DIR [--data FILE] [--families a,b]
-       [--env ENV]
+       [--env ENV] [--register]
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
+import tempfile
 import types
 from pathlib import Path
 
@@ -39,6 +44,7 @@ def import_nodes(stage: str) -> types.ModuleType:
         if package not in sys.modules:
             module = types.ModuleType(package)
             module.__path__ = [str(path)]
+            module.__file__ = str(path / "__init__.py")  # where its code is staged from
             sys.modules[package] = module
     return importlib.import_module(f"tabular_mlops.pipelines.{stage}.nodes")
 
@@ -78,6 +84,66 @@ def load_source(filepath: str | None, dataset: str) -> pd.DataFrame:
     return table
 
 
+def register(  # noqa: PLR0913 - the run's results, as a script holds them
+    params: dict,
+    catalog: dict,
+    spec: dict,
+    champion: object,
+    splits: tuple,
+    figures: dict,
+    tables: dict,
+) -> None:
+    """The `registry` stage for a first model, and the run's HTML report."""
+    from tabular_mlops.core.model import stage_model_code  # noqa: PLC0415
+
+    promotion, reporting = import_nodes("promotion"), import_nodes("reporting")
+    X_train, X_test, _, y_test = splits
+    comparison = tables["candidate_comparison"]
+    model_name = yaml.safe_load((REPO / "conf/base/globals.yml").read_text())[
+        "registry"
+    ]["model_name"]
+    inference = promotion.package_inference_pipeline(
+        champion, spec, X_train, X_test, y_test, params["monitor"]
+    )
+    scores = promotion.score_against_champion(
+        inference, None, X_test, y_test, spec, params["modelling"]
+    )
+    decision = promotion.decide_promotion(
+        scores, params["registry"] | {"model_name": model_name}, params["data"]
+    )
+    registration = promotion.prepare_registration(
+        inference, X_test, decision, comparison, params["data"], params["reporting"]
+    )
+    report = reporting.render_report(
+        params["data"],
+        spec,
+        comparison,
+        params["modelling"],
+        {name: (lambda figure=figure: figure) for name, figure in figures.items()},
+        tables["performance_breakdown"],
+        figures["cv_spread_plot"],
+        figures["feature_importance_plot"],
+        decision,
+    )
+    mlflow.log_text(report, "reports/report.html")
+    with tempfile.TemporaryDirectory() as folder:
+        card = Path(folder, "model_card.md")
+        card.write_text(registration["model_card"])
+        info = mlflow.pyfunc.log_model(
+            python_model=registration["python_model"],
+            input_example=registration["input_example"],
+            registered_model_name=model_name,
+            code_paths=[str(stage_model_code(Path(folder)))],
+            artifacts={"model_card": str(card)},
+            **catalog["registered_model"]["save_args"],
+        )
+    client = mlflow.MlflowClient()
+    version = info.registered_model_version
+    client.set_registered_model_alias(model_name, registration["alias"], version)
+    for key, value in registration["tags"].items():
+        client.set_model_version_tag(model_name, version, key, value)
+
+
 def main() -> None:  # noqa: PLR0915 - one straight script, as users write it
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--workdir", type=Path, required=True)
@@ -87,6 +153,7 @@ def main() -> None:  # noqa: PLR0915 - one straight script, as users write it
     parser.add_argument(
         "--families", default="linear,random_forest,hist_gradient_boosting,catboost"
     )
+    parser.add_argument("--register", action="store_true")
     args = parser.parse_args()
 
     data_processing = import_nodes("data_processing")
@@ -133,9 +200,8 @@ def main() -> None:  # noqa: PLR0915 - one straight script, as users write it
         spec = data_processing.build_feature_spec(intermediate, params["data"])
         mlflow.set_tag("task", spec["task"])
         primary = data_processing.build_primary_table(intermediate, spec)
-        X_train, X_test, y_train, y_test = data_processing.split_train_test(
-            primary, spec, params["split"]
-        )
+        splits = data_processing.split_train_test(primary, spec, params["split"])
+        X_train, X_test, y_train, y_test = splits
 
         metrics, models = {}, {}
         for family in families:
@@ -196,6 +262,8 @@ def main() -> None:  # noqa: PLR0915 - one straight script, as users write it
             champion, X_test, params["reporting"]
         )
         mlflow.sklearn.log_model(model, input_example=example, **model_save_args)
+        if args.register:
+            register(params, catalog, spec, champion, splits, figures, tables)
     assert "kedro" not in sys.modules, "the plain peer must not import Kedro"
 
 
