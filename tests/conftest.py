@@ -127,6 +127,26 @@ QUICK_TRAINING = {
 that check what a run produces rather than how good its model is."""
 
 
+CRIPPLING = {
+    "linear": {"C": 1e-6},
+    "random_forest": {"n_estimators": 1, "max_depth": 1},
+    "hist_gradient_boosting": {"max_iter": 1, "learning_rate": 0.01},
+    "catboost": {"iterations": 1, "learning_rate": 0.01, "depth": 1},
+}
+
+
+def crippled(*families: str) -> dict[str, Any]:
+    """Runtime parameters that make the classifiers of ``families`` clearly worse
+    (tiny weights, one stump, one small step from the prior), for tests that need
+    a weak model or another family to win."""
+    return {
+        family: {
+            "candidate": {"hyperparameters": {"classification": CRIPPLING[family]}}
+        }
+        for family in families
+    }
+
+
 def trained_copy(folder: Path, **runtime_params: Any) -> Path:
     """A project copy in ``folder`` that has run ``train`` once there, for fixtures
     shared by tests that only read its outputs."""

@@ -53,9 +53,10 @@ class QuietConsoleFilter(logging.Filter):
 
 def quiet_console() -> None:
     """Give the console handlers of the root logger (Kedro's rich handler, from
-    ``conf/logging.yml``, a rich ``RichHandler``) the ``QuietConsoleFilter``, and MLflow's pyfunc logger,
-    which prints through handlers of its own. Kedro's logging configuration accepts
-    neither ``()`` factories nor project handler classes, hence code."""
+    ``conf/logging.yml``, a rich ``RichHandler``) the ``QuietConsoleFilter``, and
+    MLflow's pyfunc logger, which prints through handlers of its own. Kedro's logging
+    configuration accepts neither ``()`` factories nor project handler classes,
+    hence code."""
     for handler in logging.getLogger().handlers:
         if isinstance(handler, RichHandler) and not any(
             isinstance(existing, QuietConsoleFilter) for existing in handler.filters

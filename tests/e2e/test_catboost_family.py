@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 import requests
 
-from tests.conftest import make_project, model_server, run_pipeline
+from tests.conftest import crippled, make_project, model_server, run_pipeline
 from tests.e2e.conftest import install_clean_python, predict_in
 
 pytestmark = pytest.mark.integration
@@ -47,18 +47,8 @@ def churn_table(rows: int = 600) -> pd.DataFrame:
     return table
 
 
-CRIPPLED = {  # every other family too weak to win, so catboost is the champion
-    "linear": {"candidate": {"hyperparameters": {"classification": {"C": 1e-6}}}},
-    "random_forest": {
-        "candidate": {
-            "hyperparameters": {"classification": {"n_estimators": 1, "max_depth": 1}}
-        }
-    },
-    "hist_gradient_boosting": {
-        "candidate": {
-            "hyperparameters": {"classification": {"max_iter": 1, "max_depth": 2}}
-        }
-    },
+OTHERS_CRIPPLED = {  # so that catboost is the champion
+    **crippled("linear", "random_forest", "hist_gradient_boosting"),
     "catboost": {
         "candidate": {"hyperparameters": {"classification": {"iterations": 100}}}
     },
@@ -79,7 +69,7 @@ def project(tmp_path_factory) -> Path:
             project,
             "train",
             data={"filepath": str(source), "target": "churn"},
-            **CRIPPLED,
+            **OTHERS_CRIPPLED,
         )
     return project
 

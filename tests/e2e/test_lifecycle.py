@@ -14,7 +14,7 @@ import requests
 from mlflow import MlflowClient
 
 from tabular_mlops.core.estimators import MODEL_FAMILIES
-from tests.conftest import make_project, model_server, run_pipeline
+from tests.conftest import crippled, make_project, model_server, run_pipeline
 
 pytestmark = pytest.mark.integration
 
@@ -32,28 +32,7 @@ SMALL = {  # small models, so that each train run takes seconds
     },
     "reporting": {"permutation_repeats": 1},
 }
-WEAK = SMALL | {  # every family crippled: a clearly worse champion
-    "linear": {"candidate": {"hyperparameters": {"classification": {"C": 1e-6}}}},
-    "random_forest": {
-        "candidate": {
-            "hyperparameters": {"classification": {"n_estimators": 1, "max_depth": 1}}
-        }
-    },
-    "hist_gradient_boosting": {
-        "candidate": {
-            "hyperparameters": {
-                "classification": {"max_iter": 1, "learning_rate": 0.01}
-            }
-        }
-    },
-    "catboost": {
-        "candidate": {
-            "hyperparameters": {
-                "classification": {"iterations": 1, "learning_rate": 0.01, "depth": 1}
-            }
-        }
-    },
-}
+WEAK = SMALL | crippled(*MODEL_FAMILIES)  # a clearly worse champion
 
 
 SMALL_SPACE = {"low": 5, "high": 10, "step": 5}
