@@ -27,6 +27,7 @@ import click
 import mlflow
 import pandas as pd
 from kedro.framework.cli.project import run as kedro_run
+from kedro.framework.project import settings
 from kedro.framework.session import KedroSession
 from kedro.io import DatasetError
 from mlflow import MlflowClient
@@ -36,6 +37,7 @@ from tabular_mlops.core import monitoring
 from tabular_mlops.core.comparison import comparison_table
 from tabular_mlops.core.errors import InputError, find_input_error
 from tabular_mlops.core.lineage import check_commit
+from tabular_mlops.project_paths import project_root
 from tabular_mlops.skip_unchanged import SkipUnchangedRunner
 from tabular_mlops.tracking.reproduction import (
     REPRODUCES_TAG,
@@ -120,8 +122,47 @@ def _reported_errors(verbose: bool) -> Iterator[None]:
         raise click.ClickException(str(problem)) from error
 
 
+TASK_PIPELINES = {
+    "forecasting": {
+        "__default__": "train_forecasting",
+        "train": "train_forecasting",
+        "inference": "inference_forecasting",
+    }
+}
+"""The pipeline ``kedro run`` runs for a requested one, by ``data.task``: Kedro's
+pipelines are built before parameters are read, so the task picks among them here."""
+
+
+def task_pipelines(
+    requested: list[str], env: str | None, conf_source: str | None, params: dict
+) -> list[str]:
+    """``requested`` (none: Kedro's default) with each pipeline replaced by the one
+    the configured ``data.task`` runs instead, if any (``TASK_PIPELINES``)."""
+    loader = settings.CONFIG_LOADER_CLASS(
+        conf_source=conf_source or str(project_root() / settings.CONF_SOURCE),
+        env=env,
+        runtime_params=params,
+        **settings.CONFIG_LOADER_ARGS,
+    )
+    task = loader["parameters"].get("data", {}).get("task")
+    replacements = TASK_PIPELINES.get(task, {})
+    names = requested or ["__default__"]
+    if not any(name in replacements for name in names):
+        return requested
+    chosen = [replacements.get(name, name) for name in names]
+    click.echo(f"data.task is {task}: running {', '.join(chosen)}.", err=True)
+    return chosen
+
+
 def _run(verbose: bool, **options: Any) -> dict[str, Any]:
     with _reported_errors(verbose):
+        requested = options["pipelines"] or list(filter(None, [options["pipeline"]]))
+        options |= {
+            "pipeline": None,
+            "pipelines": task_pipelines(
+                requested, options["env"], options["conf_source"], options["params"]
+            ),
+        }
         return kedro_run.callback(**options)  # type: ignore[misc]  # always set
 
 

@@ -28,6 +28,11 @@ from sklearn.base import BaseEstimator
 
 from tabular_mlops.core.errors import InputError
 from tabular_mlops.core.estimators import ESTIMATORS, MODEL_FAMILIES, SIZE_RULES
+from tabular_mlops.core.forecasters import (
+    FORECASTER_SETS,
+    FORECASTING_FAMILIES,
+    estimator_class,
+)
 from tabular_mlops.core.metrics import SCORERS
 from tabular_mlops.core.secrets import mask_value
 from tabular_mlops.core.sources import BUNDLED_DATASETS
@@ -35,11 +40,13 @@ from tabular_mlops.core.sources import BUNDLED_DATASETS
 if TYPE_CHECKING:  # built at run time from the code; mypy sees plain strings
     BundledDataset: TypeAlias = str
     ModelFamily: TypeAlias = str
+    ForecastingFamily: TypeAlias = str
     ClassificationMetric: TypeAlias = str
     RegressionMetric: TypeAlias = str
 else:
     BundledDataset = Literal[tuple(BUNDLED_DATASETS)]
     ModelFamily = Literal[tuple(ESTIMATORS)]
+    ForecastingFamily = Literal[FORECASTING_FAMILIES]
     ClassificationMetric = Literal[tuple(SCORERS["binary"])]
     RegressionMetric = Literal[tuple(SCORERS["regression"])]
 
@@ -69,8 +76,12 @@ class DataParameters(Section):
     filepath: str | None
     separator: str | None = Field(min_length=1, max_length=1)
     target: str = Field(min_length=1)
-    task: Literal["auto", "classification", "regression"]
+    task: Literal["auto", "classification", "regression", "forecasting"]
     id_unique_share: float = Field(gt=0, le=1)
+    time_column: str = Field(min_length=1)
+    series_column: str | None = Field(min_length=1)
+    horizon: int = Field(ge=1)
+    frequency: str | None = Field(min_length=1)
 
 
 class SplitParameters(Section):
@@ -148,6 +159,26 @@ class CandidateBlock(Section):
     candidate: Candidate
 
 
+class ForecastingParameters(Section):
+    folds: int = Field(ge=1)
+    champion_metric: Literal["mae", "rmse", "mape", "smape", "mase"]
+    season_length: int | None = Field(ge=1)
+    fill_gaps: Literal["interpolate", "forward_fill", "zero"]
+    short_series: Literal["error", "drop"]
+    interval_level: int = Field(gt=0, lt=100)
+    random_state: int
+    plotted_series: int = Field(ge=1)
+
+
+class Forecaster(Section):
+    family: ForecastingFamily
+    hyperparameters: dict[str, Any]
+
+
+class ForecasterBlock(Section):
+    forecaster: Forecaster
+
+
 class ReportingParameters(Section):
     permutation_repeats: int = Field(ge=1)
     permutation_max_rows: int = Field(ge=1)
@@ -168,6 +199,7 @@ class TuningParameters(Section):
 
 class RegistryParameters(Section):
     model_name: str = Field(min_length=1)
+    forecasting_model_name: str = Field(min_length=1)
     margin: float = Field(ge=0)
 
 
@@ -210,13 +242,17 @@ class InferenceOverrides(BaseModel):
     version: int | None = Field(default=None, ge=1)
 
 
-_candidate_blocks: dict[str, Any] = dict.fromkeys(MODEL_FAMILIES, CandidateBlock)
+_candidate_blocks: dict[str, Any] = {
+    **dict.fromkeys(MODEL_FAMILIES, CandidateBlock),
+    **dict.fromkeys(FORECASTING_FAMILIES, ForecasterBlock),
+}
 Parameters = create_model(
     "Parameters",
     __config__=ConfigDict(extra="allow", frozen=True),
     data=DataParameters,
     split=SplitParameters,
     modelling=ModellingParameters,
+    forecasting=ForecastingParameters,
     reporting=ReportingParameters,
     tuning=TuningParameters,
     registry=RegistryParameters,
@@ -258,6 +294,41 @@ def _family_problems(params: dict[str, Any]) -> list[str]:
                 f"tuning.search_spaces.{family}: missing; every model family needs "
                 "a search space"
             )
+    for family in FORECASTING_FAMILIES:
+        block = params.get(family)
+        forecaster = block.get("forecaster") if isinstance(block, dict) else None
+        named = forecaster.get("family") if isinstance(forecaster, dict) else family
+        if named != family:
+            problems.append(
+                f"{family}.forecaster.family = {named!r}: must be '{family}', the "
+                "name of its block"
+            )
+    return problems
+
+
+def _forecaster_problems(params: dict[str, Any]) -> list[str]:
+    """Hyper-parameter names each forecaster's model does not accept; checked for a
+    forecasting run only, as it imports statsforecast, mlforecast and CatBoost."""
+    data = params.get("data")
+    if not isinstance(data, dict) or data.get("task") != "forecasting":
+        return []
+    problems = []
+    for family in FORECASTING_FAMILIES:
+        forecaster = params.get(family, {}).get("forecaster", {})
+        model_class = estimator_class(family)
+        allowed = [
+            name
+            for name in inspect.signature(model_class).parameters
+            if name not in FORECASTER_SETS
+        ]
+        if unknown := sorted(
+            set(forecaster.get("hyperparameters") or ()) - set(allowed)
+        ):
+            problems.append(
+                f"{family}.forecaster.hyperparameters: {model_class.__name__} has no "
+                f"hyper-parameter {', '.join(map(repr, unknown))}; it has "
+                f"{', '.join(allowed)}"
+            )
     return problems
 
 
@@ -275,6 +346,8 @@ def validate_parameters(params: dict[str, Any], used_blocks: Iterable[str]) -> N
     except ValidationError as error:
         problems = [_describe(detail) for detail in error.errors()]
     problems += _family_problems(params)
+    if not problems:
+        problems += _forecaster_problems(params)
     allowed = set(Parameters.model_fields) | set(used_blocks)
     problems += [
         f"{key}: unknown top-level key; allowed: {', '.join(sorted(allowed))}"

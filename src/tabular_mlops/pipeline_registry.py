@@ -1,6 +1,9 @@
 """Project pipelines: the stages, ``train`` (which runs them all), ``tune``,
-``gate``, ``baseline``, ``inference`` and ``monitor``. Start reading here: each stage is a folder of
-``pipelines/`` with its ``pipeline.py`` and thin ``nodes.py`` over ``core``."""
+``gate``, ``baseline``, ``inference`` and ``monitor``; for ``data.task=forecasting``,
+``train_forecasting`` and ``inference_forecasting`` (which ``kedro run`` runs for
+``train`` and ``inference``, see ``cli.task_pipelines``). Start reading here: each
+stage is a folder of ``pipelines/`` with its ``pipeline.py`` and thin ``nodes.py``
+over ``core``."""
 
 from __future__ import annotations
 
@@ -9,12 +12,14 @@ from kedro.pipeline import Pipeline, pipeline
 from tabular_mlops.core.estimators import MODEL_FAMILIES
 from tabular_mlops.pipelines import (
     data_processing,
+    forecasting,
     gate,
     inference,
     modelling,
     monitor,
     promotion,
     reporting,
+    series_processing,
     tuning,
 )
 
@@ -39,11 +44,24 @@ def register_pipelines() -> dict[str, Pipeline]:
         + stages["reporting"]
         for family in MODEL_FAMILIES
     }
+    train_forecasting = (
+        series_processing.create_pipeline()
+        # The source table as the run's MLflow input and data snapshot, as for `train`.
+        + stages["data_processing"].only_nodes(
+            "describe_source_data", "snapshot_source_table"
+        )
+        + forecasting.create_pipeline()
+        + stages["reporting"].only_nodes("collect_tracked_metrics")
+        + forecasting.create_report_pipeline()
+        + forecasting.create_registration_pipeline()
+    )
     return {
         **stages,
         "train": train,
         "__default__": train,
         **single_family,
+        "train_forecasting": train_forecasting,
+        "inference_forecasting": forecasting.create_inference_pipeline(),
         "tune": stages["data_processing"] + tuning.create_pipeline(),
         "gate": gate.create_pipeline(),
         "baseline": gate.create_baseline_pipeline(),

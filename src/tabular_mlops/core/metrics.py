@@ -38,7 +38,7 @@ SCORERS: dict[str, dict[str, str]] = {
 }
 """Reported metrics per task, as scikit-learn scorer names."""
 
-LOWER_IS_BETTER = frozenset({"log_loss", "rmse", "mae"})
+LOWER_IS_BETTER = frozenset({"log_loss", "rmse", "mae", "mape", "smape", "mase"})
 
 
 def champion_metric(champion_metrics: Mapping[str, str], task: str) -> str:
@@ -155,3 +155,18 @@ def rank_candidates(
         len(comparison),
     )
     return comparison
+
+
+def tracked_scores(
+    candidate_comparison: pd.DataFrame,
+) -> dict[str, dict[str, float | int]]:
+    """Every candidate's scores keyed ``<family>.<score>``, plus ``champion.<score>``,
+    in the format of kedro-mlflow's metrics datasets (gaps, e.g. a MAPE left out,
+    are not logged)."""
+    scores = candidate_comparison.set_index("family").drop(columns="rank")
+    named = {"champion": scores.iloc[0], **dict(scores.iterrows())}
+    return {
+        f"{name}.{score}": {"value": float(value), "step": 0}
+        for name, row in named.items()
+        for score, value in row.dropna().items()
+    }

@@ -1,4 +1,5 @@
-"""Example tables bundled with scikit-learn: a default data set with no download."""
+"""Example tables bundled with scikit-learn (and statsforecast's air passengers
+series, for forecasting): a default data set with no download."""
 
 from __future__ import annotations
 
@@ -9,16 +10,34 @@ import pandas as pd
 from sklearn import datasets as sklearn_datasets
 from sklearn.utils import Bunch
 
+
+def load_air_passengers(as_frame: bool = True) -> Bunch:
+    """Monthly airline passengers 1949-1960 (thousands), as statsforecast ships
+    them: columns ``date`` (month ends) and ``target``."""
+    from statsforecast.utils import AirPassengersDF  # noqa: PLC0415 - numba: only when asked
+
+    frame = AirPassengersDF.rename(columns={"ds": "date", "y": "target"})
+    return Bunch(frame=frame[["date", "target"]])
+
+
 BUNDLED_DATASETS: dict[str, Callable[..., Bunch]] = {
     "breast_cancer": sklearn_datasets.load_breast_cancer,
     "wine": sklearn_datasets.load_wine,
     "iris": sklearn_datasets.load_iris,
     "diabetes": sklearn_datasets.load_diabetes,
+    "air_passengers": load_air_passengers,
 }
 
 
+def bundled_source(name: str) -> str:
+    """Where a bundled data set comes from, as the MLflow run lists it."""
+    if name == "air_passengers":
+        return "statsforecast.utils.AirPassengersDF"
+    return f"sklearn.datasets.load_{name}"
+
+
 def load_bundled_dataset(name: str) -> pd.DataFrame:
-    """Load a scikit-learn bundled data set with its target in a ``target`` column.
+    """Load a bundled data set with its target in a ``target`` column.
 
     Class labels are given their names (e.g. ``malignant``), as a user's table would.
     """

@@ -18,6 +18,8 @@ from tabular_mlops.catalog_names import (
     CANDIDATE_COMPARISON,
     FEATURE_SPEC,
     PROMOTION_DECISION,
+    SERIES_SPEC,
+    TEST_FORECAST_PICTURE,
     TRAINING_REPORT,
 )
 from tabular_mlops.core.metrics import LOWER_IS_BETTER, champion_metric
@@ -45,7 +47,8 @@ def training_summary(
     summary = [
         f"Trained on {source}: {feature_spec['rows']} rows, "
         f"{feature_spec['task']} task on '{feature_spec['target']}'.",
-        f"Candidates by mean CV {metric} ({direction} is better): "
+        f"Candidates by mean {'backtest' if feature_spec['task'] == 'forecasting' else 'CV'}"
+        f" {metric} ({direction} is better): "
         + ", ".join(
             f"{row['family']} {row[f'cv_{metric}']:.4f}"
             for _, row in candidate_comparison.iterrows()
@@ -61,10 +64,10 @@ def training_summary(
             if promotion_decision["register"]
             else "Not registered"
         )
-        summary.append(
-            f"{outcome}: {promotion_decision['reason'].rstrip('.')}. "
-            "`make gate` judges it."
+        gate = (
+            "" if feature_spec["task"] == "forecasting" else " `make gate` judges it."
         )
+        summary.append(f"{outcome}: {promotion_decision['reason'].rstrip('.')}.{gate}")
     return summary
 
 
@@ -98,18 +101,27 @@ class TrainingSummaryHook:
 
     @hook_impl
     def after_pipeline_run(self, pipeline: Pipeline, catalog: DataCatalog) -> None:
-        if CANDIDATE_COMPARISON not in pipeline.all_outputs():
+        outputs = pipeline.all_outputs()
+        if CANDIDATE_COMPARISON not in outputs:
             return
         # Read the datasets directly: the catalog would log each load.
-        feature_spec = catalog[FEATURE_SPEC].load()
+        forecasting = SERIES_SPEC in outputs
+        feature_spec = catalog[SERIES_SPEC if forecasting else FEATURE_SPEC].load()
         data = catalog["params:data"].load()
         comparison = catalog[CANDIDATE_COMPARISON].load()
-        metric = champion_metric(
-            catalog["params:modelling"].load()["champion_metric"], feature_spec["task"]
+        metric = (
+            catalog["params:forecasting"].load()["champion_metric"]
+            if forecasting
+            else champion_metric(
+                catalog["params:modelling"].load()["champion_metric"],
+                feature_spec["task"],
+            )
         )
-        outputs = pipeline.all_outputs()
-        if TRAINING_REPORT in outputs:
-            report = _relative(_filepath(catalog, TRAINING_REPORT))
+        pages = [
+            name for name in (TRAINING_REPORT, TEST_FORECAST_PICTURE) if name in outputs
+        ]
+        if pages:
+            report = _relative(_filepath(catalog, pages[0]))
         else:  # a single-family run renders no report: its reports' folder instead
             report = f"{_relative(_filepath(catalog, CANDIDATE_COMPARISON).parent)}/"
         summary = training_summary(

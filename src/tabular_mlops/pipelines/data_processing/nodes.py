@@ -12,6 +12,7 @@ import pandas as pd
 from tabular_mlops.core import features
 from tabular_mlops.core.contracts import check_source_contract
 from tabular_mlops.core.features import FeatureSpec
+from tabular_mlops.core.sources import bundled_source
 
 logger = logging.getLogger(__name__)
 
@@ -83,7 +84,7 @@ def _source(data: dict[str, Any]) -> tuple[str, str]:
     """The source table's name and where it comes from, as MLflow lists them."""
     if data["filepath"]:
         return data["filepath"], data["filepath"]
-    return data["dataset"], f"sklearn.datasets.load_{data['dataset']}"
+    return data["dataset"], bundled_source(data["dataset"])
 
 
 def describe_source_data(raw_table: pd.DataFrame, data: dict[str, Any]) -> Any:

@@ -92,13 +92,7 @@ def collect_tracked_metrics(
 ) -> dict[str, dict[str, float | int]]:
     """Every candidate's scores keyed ``<family>.<score>``, plus ``champion.<score>``,
     in the format of kedro-mlflow's metrics datasets."""
-    scores = candidate_comparison.set_index("family").drop(columns="rank")
-    named = {"champion": scores.iloc[0], **dict(scores.iterrows())}
-    return {
-        f"{name}.{score}": {"value": float(value), "step": 0}
-        for name, row in named.items()
-        for score, value in row.items()
-    }
+    return metrics.tracked_scores(candidate_comparison)
 
 
 def package_champion(

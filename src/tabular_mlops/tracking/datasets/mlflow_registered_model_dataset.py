@@ -39,16 +39,17 @@ class MlflowRegisteredModelDataset(
     ``load`` returns ``None`` when no version matches, or, with ``required: true``,
     raises an ``InputError`` saying what is missing and what exists. ``save`` takes a
     dict with
-    ``python_model``, ``input_example`` (MLflow infers the signature from it),
-    ``alias``, ``tags``, ``model_card`` (Markdown) and ``reference_profile`` (what
-    monitoring compares batches with, also ``artifacts/reference_profile.json``), or
+    ``python_model``, ``input_example`` (MLflow infers the signature from it, unless
+    a ``signature`` is given), ``alias``, ``tags``, ``model_card`` (Markdown) and
+    ``reference_profile`` (what monitoring compares batches with, also
+    ``artifacts/reference_profile.json``; forecasters have none), or
     only ``existing_version``: the version that already holds this model, which the
     run is then linked to (tags ``registry.model``, ``registry.version``, set for a
     new version too). It logs to the active run
     (kedro-mlflow's) with the project's ``core`` code inside the model
     (``code_paths``), so the version loads where only its own requirements are
     installed, and passes ``save_args`` (e.g. ``name``, ``pip_requirements``, to which
-    the estimator's own package is added, e.g. CatBoost) to ``mlflow.pyfunc.log_model``. The card is an artefact of the model
+    the packages of the model's ``estimators`` are added, e.g. CatBoost) to ``mlflow.pyfunc.log_model``. The card is an artefact of the model
     (``artifacts/model_card.md``) and, with links to the run that registered the
     version and to its ``report_artifact``, its description in the registry.
 
@@ -147,16 +148,20 @@ class MlflowRegisteredModelDataset(
         with tempfile.TemporaryDirectory() as folder:
             card = Path(folder, MODEL_CARD)
             card.write_text(data["model_card"])
-            profile = Path(folder, REFERENCE_PROFILE)
-            profile.write_text(json.dumps(data["reference_profile"], indent=1))
+            artifacts = {"model_card": str(card)}
+            if data.get("reference_profile") is not None:
+                profile = Path(folder, REFERENCE_PROFILE)
+                profile.write_text(json.dumps(data["reference_profile"], indent=1))
+                artifacts["reference_profile"] = str(profile)
             info = mlflow.pyfunc.log_model(
                 python_model=data["python_model"],
                 input_example=data["input_example"],
+                signature=data.get("signature"),
                 registered_model_name=self._model_name,
                 code_paths=[str(stage_model_code(Path(folder)))],
-                artifacts={"model_card": str(card), "reference_profile": str(profile)},
+                artifacts=artifacts,
                 **with_estimator_requirements(
-                    self._save_args, data["python_model"].model
+                    self._save_args, *data["python_model"].estimators
                 ),
             )
         version = info.registered_model_version
