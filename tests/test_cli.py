@@ -1,7 +1,8 @@
+import pytest
 from kedro.framework.cli.project import run as kedro_run
 from kedro.utils import load_obj
 
-from tabular_mlops.cli import run
+from tabular_mlops.cli import run, task_pipelines
 from tabular_mlops.skip_unchanged import SkipUnchangedRunner
 
 
@@ -16,3 +17,20 @@ def test_kedro_run_skips_unchanged_nodes_by_default():
     assert {param.name for param in run.params} >= {
         param.name for param in kedro_run.params
     }
+
+
+@pytest.mark.parametrize(
+    ("params", "requested", "chosen"),
+    [
+        ({}, ["train"], ["train"]),
+        ({}, [], []),  # Kedro's default
+        ({"data": {"task": "forecasting"}}, ["train"], ["train_forecasting"]),
+        ({"data": {"task": "forecasting"}}, [], ["train_forecasting"]),
+        ({"data": {"task": "forecasting"}}, ["inference"], ["inference_forecasting"]),
+        ({"data": {"task": "forecasting"}}, ["tune"], ["tune"]),
+    ],
+)
+def test_the_task_picks_the_pipeline_kedro_run_runs(
+    project_path, params, requested, chosen
+):
+    assert task_pipelines(requested, None, None, params) == chosen

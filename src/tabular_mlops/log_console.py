@@ -36,6 +36,10 @@ QUIET_ON_CONSOLE = re.compile(
             # MLflow's hints for hand-written pyfunc models (ours are deliberate).
             r"Add type hints to the `predict` method",
             r"^Passing a Python object as `python_model`",
+            # statsforecast's AutoARIMA, once per candidate model it tries.
+            r"possible convergence problem: minimize gave code",
+            # MLflow on a run's dataset input with integer columns (not a model schema).
+            r"Inferred schema contains integer column",
         ]
     )
 )

@@ -4,6 +4,7 @@ starts listen on 127.0.0.1 and stop with it; the browser is Debian's Chromium.""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import pickle
 import random
@@ -18,6 +19,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from click.testing import Result
+from mlflow import MlflowClient
 from playwright.sync_api import Browser, Page, sync_playwright
 
 
@@ -162,3 +165,45 @@ def browser() -> Iterator[Browser]:
 @pytest.fixture
 def page(browser: Browser) -> Page:
     return browser.new_page(viewport={"width": 1600, "height": 1000})
+
+
+def printed_last(result: Result) -> str:
+    """What the command printed from its last ``Error: `` on."""
+    assert "Error: " in result.output, result.output
+    return result.output[result.output.rindex("Error: ") :]
+
+
+def snapshot(project: Path) -> dict[str, str]:
+    """Content hash of every file under data/ (but the run and node-cache locks,
+    which are not outputs) and the status of every MLflow run."""
+    files = {
+        path.relative_to(project).as_posix(): hashlib.sha256(
+            path.read_bytes()
+        ).hexdigest()
+        for path in (project / "data").rglob("*")
+        if path.is_file() and path.suffix != ".lock"
+    }
+    client = MlflowClient(f"sqlite:///{project}/mlflow.db")
+    experiments = [e.experiment_id for e in client.search_experiments()]
+    runs = {
+        f"mlflow run {run.info.run_id}": run.info.status
+        for run in client.search_runs(experiments)
+    }
+    return files | runs
+
+
+def unchanged_except(before: dict[str, str], after: dict[str, str], layers) -> None:
+    """Every earlier file and MLflow run is as it was, bar the allowed data layers;
+    runs added by the failure are FAILED."""
+    rewritable = tuple(f"data/{layer}/" for layer in layers)
+    if layers:  # the nodes that rewrote them are no longer recorded as up to date
+        rewritable += ("data/node_cache.json",)
+    if "01_raw" in layers:  # the raw table's content-addressed copy: a new file
+        rewritable += ("data/snapshots/",)
+    for key, value in before.items():
+        if not key.startswith(rewritable):
+            assert after.get(key) == value, f"{key} changed"
+    for key in set(after) - set(before):
+        assert key.startswith(("mlflow run", *rewritable)), f"{key} was written"
+        if key.startswith("mlflow run"):
+            assert after[key] == "FAILED"

@@ -6,7 +6,6 @@ unchanged: data layers, the versioned champion, reports and MLflow runs.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -22,6 +21,7 @@ from mlflow import MlflowClient
 
 from tabular_mlops.cli import cli
 from tests.conftest import free_port, make_project
+from tests.e2e.conftest import printed_last, snapshot, unchanged_except
 
 pytestmark = pytest.mark.integration
 
@@ -39,31 +39,6 @@ QUICK_TRAINING = [
     "catboost.candidate.hyperparameters.classification.iterations=10",
 ]
 """A small good run: its outputs are what failed runs must leave alone."""
-
-
-def printed_last(result: Result) -> str:
-    """What the command printed from its last ``Error: `` on."""
-    assert "Error: " in result.output, result.output
-    return result.output[result.output.rindex("Error: ") :]
-
-
-def snapshot(project: Path) -> dict[str, str]:
-    """Content hash of every file under data/ (but the run and node-cache locks,
-    which are not outputs) and the status of every MLflow run."""
-    files = {
-        path.relative_to(project).as_posix(): hashlib.sha256(
-            path.read_bytes()
-        ).hexdigest()
-        for path in (project / "data").rglob("*")
-        if path.is_file() and path.suffix != ".lock"
-    }
-    client = MlflowClient(f"sqlite:///{project}/mlflow.db")
-    experiments = [e.experiment_id for e in client.search_experiments()]
-    runs = {
-        f"mlflow run {run.info.run_id}": run.info.status
-        for run in client.search_runs(experiments)
-    }
-    return files | runs
 
 
 @pytest.fixture(scope="module")
@@ -181,7 +156,7 @@ CASES = [
         "unknown_bundled_data_set",
         lambda p: ["--params", "data.dataset=titanic"],
         r"data\.dataset = 'titanic': Input should be 'breast_cancer', 'wine', "
-        r"'iris' or 'diabetes'",
+        r"'iris', 'diabetes' or 'air_passengers'",
         (),
     ),
     # --- file problems (the first node fails while loading, nothing written) ---
@@ -404,23 +379,6 @@ CASES = [
         (),
     ),
 ]
-
-
-def unchanged_except(before: dict[str, str], after: dict[str, str], layers) -> None:
-    """Every earlier file and MLflow run is as it was, bar the allowed data layers;
-    runs added by the failure are FAILED."""
-    rewritable = tuple(f"data/{layer}/" for layer in layers)
-    if layers:  # the nodes that rewrote them are no longer recorded as up to date
-        rewritable += ("data/node_cache.json",)
-    if "01_raw" in layers:  # the raw table's content-addressed copy: a new file
-        rewritable += ("data/snapshots/",)
-    for key, value in before.items():
-        if not key.startswith(rewritable):
-            assert after.get(key) == value, f"{key} changed"
-    for key in set(after) - set(before):
-        assert key.startswith(("mlflow run", *rewritable)), f"{key} was written"
-        if key.startswith("mlflow run"):
-            assert after[key] == "FAILED"
 
 
 @pytest.mark.parametrize(

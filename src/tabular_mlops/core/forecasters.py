@@ -16,7 +16,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from tabular_mlops.core.series import SERIES_ID, TIME, VALUE, backtest_windows
+from tabular_mlops.core.series import (
+    SERIES_ID,
+    TIME,
+    VALUE,
+    backtest_windows,
+    frequency_base,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -38,9 +44,9 @@ DATE_FEATURES = {
     "M": ["month"],
     "Q": ["quarter"],
     "W": ["week"],
-    "D": ["dayofweek"],
-    "B": ["dayofweek"],
-    "h": ["hour", "dayofweek"],
+    "D": ["day_of_week"],
+    "B": ["day_of_week"],
+    "h": ["hour", "day_of_week"],
     "min": ["minute", "hour"],
 }
 """Calendar features of the lag models, by the base of the series' frequency."""
@@ -58,11 +64,6 @@ def estimator_class(family: str) -> type:
     """The class a family fits (imported now, see the module's docstring)."""
     module, _, name = {**STATISTICAL, **LAG_REGRESSORS}[family].partition(":")
     return getattr(importlib.import_module(module), name)
-
-
-def _frequency_base(frequency: str) -> str:
-    name = pd.tseries.frequencies.to_offset(frequency).name
-    return name.split("-")[0].rstrip("SE") or name
 
 
 class Forecaster:
@@ -116,7 +117,7 @@ class Forecaster:
             freq=self.frequency,
             lags=sorted({1, 2, 3, season}),
             lag_transforms={1: [RollingMean(window_size=max(season, 2))]},
-            date_features=DATE_FEATURES.get(_frequency_base(self.frequency), []),
+            date_features=DATE_FEATURES.get(frequency_base(self.frequency), []),
             target_transforms=[Differences([season])] if season > 1 else [],
         )
 

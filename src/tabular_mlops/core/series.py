@@ -147,13 +147,16 @@ def infer_frequency(series: pd.DataFrame, forced: str | None) -> str:
     )
 
 
+def frequency_base(frequency: str) -> str:
+    """The unit of a pandas frequency, without anchor or start/end: ``M`` for
+    ``MS`` and ``ME``, ``W`` for ``W-MON``, ``h`` for ``h``."""
+    code = pd.tseries.frequencies.to_offset(frequency).rule_code
+    return code.split("-")[0].rstrip("SE") or code
+
+
 def season_length(frequency: str, configured: int | None) -> int:
     """Steps per seasonal cycle: ``configured`` when set, else by ``frequency``."""
-    if configured:
-        return configured
-    name = pd.tseries.frequencies.to_offset(frequency).name
-    base = name.split("-")[0].rstrip("SE") or name
-    return SEASON_LENGTHS.get(base, SEASON_LENGTHS.get(name, 1))
+    return configured or SEASON_LENGTHS.get(frequency_base(frequency), 1)
 
 
 def regularise(
@@ -258,12 +261,6 @@ def regular_series(
     parameter blocks)."""
     frequency = infer_frequency(long, data["frequency"])
     regular, filled = regularise(long, frequency, forecasting["fill_gaps"])
-    if filled:
-        logger.warning(
-            "Filled %d missing time steps (%s, forecasting.fill_gaps).",
-            filled,
-            forecasting["fill_gaps"],
-        )
     horizon = data["horizon"]
     min_history = horizon * (forecasting["folds"] + 1)
     regular, dropped = keep_long_enough(

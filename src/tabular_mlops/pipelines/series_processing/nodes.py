@@ -53,7 +53,16 @@ def regularise_series(
 ) -> tuple[pd.DataFrame, SeriesSpec]:
     """Every series on its frequency's grid (gaps filled and counted in the log),
     and the spec that says how."""
-    return series.regular_series(intermediate_series, data, forecasting)
+    primary_series, series_spec = series.regular_series(
+        intermediate_series, data, forecasting
+    )
+    if series_spec["gaps_filled"]:
+        logger.warning(
+            "Filled %d missing time steps (%s, forecasting.fill_gaps).",
+            series_spec["gaps_filled"],
+            forecasting["fill_gaps"],
+        )
+    return primary_series, series_spec
 
 
 def split_history_test(
