@@ -10,7 +10,7 @@ from tabular_mlops.core.forecasters import (
     forecast_errors,
     summarise_backtest,
 )
-from tabular_mlops.core.model import estimator_requirements
+from tabular_mlops.core.model import ForecastModel, estimator_requirements
 
 
 def frame(rows: dict[str, list[float]], start: str = "2024-01-01") -> pd.DataFrame:
@@ -134,3 +134,48 @@ def test_a_forecaster_asks_for_the_packages_it_unpickles():
         "catboost",
         "mlforecast",
     ]
+
+
+def driven_by_last_fortnight(days: int = 200) -> pd.DataFrame:
+    """Sales driven by the promotion of 14 days earlier, and noise."""
+    rng = np.random.default_rng(1)
+    promo = rng.integers(0, 2, days).astype(float)
+    sales = (
+        50 + 30 * np.concatenate([np.zeros(14), promo[:-14]]) + rng.normal(0, 1, days)
+    )
+    return frame({"shop": sales.tolist()}).assign(promo=promo)
+
+
+def test_lag_models_read_exogenous_columns_horizon_steps_later():
+    series = driven_by_last_fortnight()
+    history, actual = series.head(186), series.tail(14)
+
+    def test_mase(exogenous: tuple[str, ...]) -> float:
+        model = Forecaster(
+            "lag_hist_gradient_boosting",
+            {"max_iter": 100},
+            frequency="D",
+            season_length=7,
+            horizon=14,
+            level=80,
+            random_state=0,
+            exogenous=exogenous,
+        ).fit(history)
+        forecast = model.forecast()
+        assert forecast["forecast"].tolist() == pytest.approx(
+            model.forecast(history)["forecast"].tolist()
+        )  # the same from the stored history as from the sent one
+        return forecast_errors(actual, forecast, history, season_length=7)["mase"]
+
+    assert test_mase(("promo",)) < 0.8 * test_mase(())
+
+
+def test_a_request_without_the_exogenous_columns_is_refused_naming_them():
+    series = driven_by_last_fortnight(100)
+    model = Forecaster(
+        "lag_hist_gradient_boosting", {"max_iter": 10}, "D", 7, 14, 80, 0, ("promo",)
+    ).fit(series)
+    served = ForecastModel(model, {"min_history": 42})
+    with pytest.raises(ValueError, match="Send the history's promo too"):
+        served.predict(None, series.drop(columns="promo").tail(50))
+    assert len(served.predict(None, series.tail(50))) == 14

@@ -40,7 +40,8 @@ WEEKLY = np.array([0.8, 0.9, 1.0, 1.0, 1.2, 1.6, 1.3])
 
 def store_sales(days: int = 364) -> pd.DataFrame:
     """Daily sales of three stores: a level with a trend, times a weekly pattern,
-    plus noise; north misses two days. Seasonal naive repeats last week, so it
+    plus noise, and the day's temperature (an exogenous column); north misses two
+    days. Seasonal naive repeats last week, so it
     trails every trend by a week."""
     rng = np.random.default_rng(0)
     dates = pd.date_range("2024-01-01", periods=days, freq="D")
@@ -53,6 +54,7 @@ def store_sales(days: int = 364) -> pd.DataFrame:
                     (level + growth * np.arange(days)) * WEEKLY[dates.day_of_week]
                     + rng.normal(0, 2, days)
                 ).round(2),
+                "temperature": rng.normal(15, 5, days).round(1),
             }
         )
         for store, (level, growth) in STORES.items()
@@ -112,6 +114,10 @@ def test_train_runs_the_forecasting_pipeline_and_says_what_it_filled(project):
     spec = json.loads((project / "data/03_primary/series_spec.json").read_text())
     assert spec["frequency"] == "D" and spec["season_length"] == 7
     assert spec["series"] == ["east", "north", "south"] and spec["gaps_filled"] == 2
+    assert spec["exogenous"] == ["temperature"]
+    assert (
+        "Exogenous columns, read by the lag models 14 steps later: temperature." in log
+    )
 
 
 def test_the_test_window_comes_after_every_history_step_of_its_series(project):
@@ -251,7 +257,7 @@ CASES = [
         "time_column_missing",
         lambda p: "data.time_column=day",
         r"data.time_column 'day' is not a column of the table \(columns: date, "
-        r"store, sales\)",
+        r"store, sales, temperature\)",
     ),
     (
         "time_column_not_dates",

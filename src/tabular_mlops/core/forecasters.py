@@ -73,7 +73,9 @@ class Forecaster:
 
     Statistical families fit one model per series (statsforecast); lag families fit
     one regressor over all series on lags, a rolling mean, calendar features and the
-    seasonal difference of the target (mlforecast), with conformal intervals.
+    seasonal difference of the target (mlforecast), with conformal intervals. Lag
+    families also read the ``exogenous`` columns, each as its value ``horizon`` steps
+    earlier: known when a forecast is made, so no future values are needed.
     """
 
     def __init__(
@@ -85,6 +87,7 @@ class Forecaster:
         horizon: int,
         level: int,
         random_state: int,
+        exogenous: tuple[str, ...] = (),
     ) -> None:
         self.family = family
         self.hyperparameters = hyperparameters
@@ -93,6 +96,7 @@ class Forecaster:
         self.horizon = horizon
         self.level = level
         self.random_state = random_state
+        self.exogenous = tuple(exogenous)
 
     def _statistical_engine(self) -> Any:
         from statsforecast import StatsForecast
@@ -125,8 +129,36 @@ class Forecaster:
     def statistical(self) -> bool:
         return self.family in STATISTICAL
 
+    @property
+    def used_exogenous(self) -> tuple[str, ...]:
+        """The exogenous columns the model reads (lag families only)."""
+        return () if self.statistical else self.exogenous
+
+    def _lagged_name(self, column: str) -> str:
+        return f"{column}_lag{self.horizon}"
+
+    def _with_lagged_exogenous(self, history: pd.DataFrame) -> pd.DataFrame:
+        """``history``'s target and each exogenous column ``horizon`` steps later."""
+        lagged = history.groupby(SERIES_ID, sort=False)[list(self.used_exogenous)]
+        return history[[SERIES_ID, TIME, VALUE]].join(
+            lagged.shift(self.horizon).rename(columns=self._lagged_name)
+        )
+
+    def _future_exogenous(self, history: pd.DataFrame) -> pd.DataFrame | None:
+        """The lagged exogenous values of the ``horizon`` steps after ``history``:
+        its last ``horizon`` values of each column, moved ``horizon`` steps ahead."""
+        if not self.used_exogenous:
+            return None
+        future = history.groupby(SERIES_ID, sort=False).tail(self.horizon)
+        future = future[[SERIES_ID, TIME, *self.used_exogenous]].rename(
+            columns={name: self._lagged_name(name) for name in self.used_exogenous}
+        )
+        step = pd.tseries.frequencies.to_offset(self.frequency)
+        return future.assign(**{TIME: future[TIME] + self.horizon * step})
+
     def fit(self, history: pd.DataFrame) -> Forecaster:
-        """Fit on ``history`` (``unique_id``, ``ds``, ``y``)."""
+        """Fit on ``history`` (``unique_id``, ``ds``, ``y`` and the exogenous
+        columns)."""
         if self.statistical:
             self.engine_ = self._statistical_engine().fit(
                 history[[SERIES_ID, TIME, VALUE]]
@@ -135,17 +167,21 @@ class Forecaster:
         from mlforecast.utils import PredictionIntervals
 
         self.engine_ = self._lag_engine()
-        frame = history[[SERIES_ID, TIME, VALUE]]
+        frame = self._with_lagged_exogenous(history)
+        self.future_exogenous_ = self._future_exogenous(history)
+        # Lagged exogenous values change over time: none is a static feature.
+        dynamic: dict[str, list[str]] = {"static_features": []}
         try:
             self.engine_.fit(
                 frame,
                 prediction_intervals=PredictionIntervals(
                     n_windows=INTERVAL_WINDOWS, h=self.horizon
                 ),
+                **dynamic,
             )
         except ValueError as error:  # too short to calibrate intervals on
             logger.info("%s: no prediction interval (%s).", self.family, error)
-            self.engine_.fit(frame)
+            self.engine_.fit(frame, **dynamic)
         return self
 
     @property
@@ -163,15 +199,21 @@ class Forecaster:
         model reads its lags from it (without an interval, which mlforecast only
         calibrates on the history it was fitted on)."""
         level = [self.level]
-        if history is None:
+        if history is None and self.statistical:
             predicted = self.engine_.predict(h=self.horizon, level=level)
+        elif history is None:
+            predicted = self.engine_.predict(
+                h=self.horizon, level=level, X_df=self.future_exogenous_
+            )
         elif self.statistical:
             predicted = self._statistical_engine().forecast(
                 df=history[[SERIES_ID, TIME, VALUE]], h=self.horizon, level=level
             )
         else:
             predicted = self.engine_.predict(
-                h=self.horizon, new_df=history[[SERIES_ID, TIME, VALUE]]
+                h=self.horizon,
+                new_df=self._with_lagged_exogenous(history),
+                X_df=self._future_exogenous(history),
             )
         predicted = predicted.rename(
             columns={

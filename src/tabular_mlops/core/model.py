@@ -87,6 +87,12 @@ class ForecastModel(PythonModel):
         """The forecast per requested series (see the class docstring)."""
         has_history = VALUE in model_input and model_input[VALUE].notna().any()
         if has_history:
+            missing = [c for c in self.model.used_exogenous if c not in model_input]
+            if missing:
+                raise ValueError(
+                    f"Send the history's {', '.join(missing)} too: the model reads "
+                    "their past values."
+                )
             lengths = model_input.dropna(subset=[VALUE]).groupby(SERIES_ID).size()
             if (short := lengths[lengths < self.feature_spec["min_history"]]).any():
                 raise ValueError(
@@ -106,15 +112,16 @@ class ForecastModel(PythonModel):
         return forecast[forecast[SERIES_ID].isin(wanted)].reset_index(drop=True)
 
 
-def forecast_signature() -> ModelSignature:
+def forecast_signature(exogenous: list[str]) -> ModelSignature:
     """A forecaster's request: ``unique_id``, and optionally a recent history
-    (``ds`` as ISO text, ``y``)."""
+    (``ds`` as ISO text, ``y`` and the ``exogenous`` columns)."""
     return ModelSignature(
         inputs=Schema(
             [
                 ColSpec("string", SERIES_ID),
                 ColSpec("string", TIME, required=False),
                 ColSpec("double", VALUE, required=False),
+                *(ColSpec("double", name, required=False) for name in exogenous),
             ]
         )
     )
@@ -237,7 +244,9 @@ def forecast_model_card(
         f"- **Task**: forecasting {series_spec['horizon']} steps of "
         f"{series_spec['frequency']} (season of {series_spec['season_length']} steps)\n"
         f"- **Data**: {data_name}, {len(series)} series ({named}), "
-        f"{series_spec['rows']} time steps; refitted on all of them\n\n"
+        f"{series_spec['rows']} time steps; refitted on all of them\n"
+        f"- **Exogenous columns** (lag models read them {series_spec['horizon']} "
+        f"steps later): {', '.join(series_spec['exogenous']) or 'none'}\n\n"
         "## Test-window errors (fitted before the last horizon steps)\n\n"
         f"| metric | value |\n|---|---|\n{scores}\n\n"
         "## Use\n\n"

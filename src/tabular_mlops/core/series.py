@@ -59,8 +59,9 @@ def to_long_series(
     time_column: str,
     series_column: str | None,
 ) -> pd.DataFrame:
-    """``unique_id``, ``ds``, ``y`` from a user's table, typed and sorted, or an
-    ``InputError`` naming the column and the fix."""
+    """``unique_id``, ``ds``, ``y`` and the table's other numeric columns (exogenous
+    variables) from a user's table, typed and sorted, or an ``InputError`` naming the
+    column and the fix. Text columns are left out."""
     for role, column in (
         ("data.time_column", time_column),
         ("data.target", target),
@@ -93,6 +94,11 @@ def to_long_series(
         else pd.Series(SINGLE_SERIES, index=table.index, dtype="string")
     )
     long = pd.DataFrame({SERIES_ID: ids, TIME: times, VALUE: values.astype("float64")})
+    roles = {target, time_column, series_column}
+    for column in table.columns.drop([c for c in roles if c is not None]):
+        numbers = pd.to_numeric(table[column], errors="coerce")
+        if numbers.notna().any() and not (numbers.isna() & table[column].notna()).any():
+            long[str(column)] = numbers.astype("float64")
     long = long.dropna(subset=[TIME]).sort_values([SERIES_ID, TIME], kind="stable")
     duplicated = long[long.duplicated([SERIES_ID, TIME], keep=False)]
     if len(duplicated):
@@ -162,8 +168,9 @@ def season_length(frequency: str, configured: int | None) -> int:
 def regularise(
     series: pd.DataFrame, frequency: str, fill: str
 ) -> tuple[pd.DataFrame, int]:
-    """Every series on its full grid of ``frequency`` steps, the missing ones filled
-    by ``fill`` (``interpolate``, ``forward_fill`` or ``zero``); and how many were."""
+    """Every series on its full grid of ``frequency`` steps, the missing ones (target
+    and exogenous values) filled by ``fill`` (``interpolate``, ``forward_fill`` or
+    ``zero``); and how many steps were."""
     if fill not in FILL_RULES:
         raise InputError(
             f"forecasting.fill_gaps '{fill}' is unknown; use one of {', '.join(FILL_RULES)}."
@@ -179,13 +186,13 @@ def regularise(
             )
         regular = part.set_index(TIME).reindex(grid).rename_axis(TIME)
         regular[SERIES_ID] = series_id
-        values = regular[VALUE]
-        regular[VALUE] = {
-            "interpolate": lambda: values.interpolate(limit_direction="both"),
-            "forward_fill": lambda: values.ffill().bfill(),
-            "zero": lambda: values.fillna(0.0),
+        numbers = regular.drop(columns=SERIES_ID)
+        regular[numbers.columns] = {
+            "interpolate": lambda: numbers.interpolate(limit_direction="both"),
+            "forward_fill": lambda: numbers.ffill().bfill(),
+            "zero": lambda: numbers.fillna(0.0),
         }[fill]()
-        parts.append(regular.reset_index()[[SERIES_ID, TIME, VALUE]])
+        parts.append(regular.reset_index()[series.columns])
     regular = pd.concat(parts, ignore_index=True)
     return regular, len(regular) - series[VALUE].notna().sum()
 
@@ -275,6 +282,7 @@ def regular_series(
         "season_length": season_length(frequency, forecasting["season_length"]),
         "horizon": horizon,
         "min_history": min_history,
+        "exogenous": [c for c in regular.columns if c not in (SERIES_ID, TIME, VALUE)],
         "series": sorted(regular[SERIES_ID].unique().tolist()),
         "rows": len(regular),
         "gaps_filled": int(filled),

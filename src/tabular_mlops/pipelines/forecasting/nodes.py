@@ -38,6 +38,7 @@ def _build(
         horizon=series_spec["horizon"],
         level=forecasting["interval_level"],
         random_state=forecasting["random_state"],
+        exogenous=tuple(series_spec["exogenous"]),
     )
 
 
@@ -244,7 +245,7 @@ def prepare_forecaster_registration(
         "input_example": example.assign(
             **{TIME: example[TIME].dt.strftime("%Y-%m-%d %H:%M:%S")}
         ),
-        "signature": forecast_signature(),
+        "signature": forecast_signature(spec["exogenous"]),
         "alias": promotion_decision["alias"],
         "existing_version": None
         if promotion_decision["register"]

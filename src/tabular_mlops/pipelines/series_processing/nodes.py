@@ -56,6 +56,12 @@ def regularise_series(
     primary_series, series_spec = series.regular_series(
         intermediate_series, data, forecasting
     )
+    if series_spec["exogenous"]:
+        logger.info(
+            "Exogenous columns, read by the lag models %d steps later: %s.",
+            series_spec["horizon"],
+            ", ".join(series_spec["exogenous"]),
+        )
     if series_spec["gaps_filled"]:
         logger.warning(
             "Filled %d missing time steps (%s, forecasting.fill_gaps).",
