@@ -44,6 +44,9 @@ def register_pipelines() -> dict[str, Pipeline]:
         + stages["reporting"]
         for family in MODEL_FAMILIES
     }
+    # The forecasting registry stage, which `kedro reproduce` leaves out as it does
+    # `promotion`.
+    forecast_registration = forecasting.create_registration_pipeline()
     train_forecasting = (
         series_processing.create_pipeline()
         # The source table as the run's MLflow input and data snapshot, as for `train`.
@@ -53,7 +56,7 @@ def register_pipelines() -> dict[str, Pipeline]:
         + forecasting.create_pipeline()
         + stages["reporting"].only_nodes("collect_tracked_metrics")
         + forecasting.create_report_pipeline()
-        + forecasting.create_registration_pipeline()
+        + forecast_registration
     )
     return {
         **stages,
@@ -61,6 +64,7 @@ def register_pipelines() -> dict[str, Pipeline]:
         "__default__": train,
         **single_family,
         "train_forecasting": train_forecasting,
+        "forecast_registration": forecast_registration,
         "inference_forecasting": forecasting.create_inference_pipeline(),
         "tune": stages["data_processing"] + tuning.create_pipeline(),
         "gate": gate.create_pipeline(),

@@ -29,27 +29,25 @@ def _recent(history: pd.DataFrame, steps: int) -> pd.DataFrame:
 
 def forecast_figure(
     history: pd.DataFrame,
-    test_window: pd.DataFrame,
-    forecast: pd.DataFrame,
+    test_predictions: pd.DataFrame,
     family: str,
     season_length: int,
     max_series: int,
 ) -> go.Figure:
     """Per series (the first ``max_series``): recent history, the test window's
-    actual values and the champion's forecast of it with its interval."""
-    shown = _shown_series(test_window, max_series)
+    actual values (``y``) and the champion's forecast of it with its interval."""
+    shown = _shown_series(test_predictions, max_series)
     recent = _recent(history, max(HISTORY_SEASONS_SHOWN * season_length, 24))
     figure = make_subplots(rows=len(shown), cols=1, subplot_titles=shown)
     for row, name in enumerate(shown, start=1):
         past = recent[recent[SERIES_ID] == name]
-        actual = test_window[test_window[SERIES_ID] == name]
-        predicted = forecast[forecast[SERIES_ID] == name]
+        window = test_predictions[test_predictions[SERIES_ID] == name]
         first = row == 1
-        if predicted["lo"].notna().all():
+        if window["lo"].notna().all():
             figure.add_trace(
                 go.Scatter(
-                    x=[*predicted[TIME], *predicted[TIME][::-1]],
-                    y=[*predicted["hi"], *predicted["lo"][::-1]],
+                    x=[*window[TIME], *window[TIME][::-1]],
+                    y=[*window["hi"], *window["lo"][::-1]],
                     fill="toself",
                     line={"width": 0},
                     fillcolor="rgba(99,110,250,0.2)",
@@ -62,9 +60,9 @@ def forecast_figure(
             )
         for frame, column, name_shown, style in (
             (past, VALUE, "history", {"color": "#444"}),
-            (actual, VALUE, "test window (actual)", {"color": "#2ca02c"}),
+            (window, VALUE, "test window (actual)", {"color": "#2ca02c"}),
             (
-                predicted,
+                window,
                 "forecast",
                 f"{family} forecast",
                 {"color": "#636efa", "dash": "dash"},
@@ -154,8 +152,7 @@ def residual_autocorrelation_figure(
 
 def forecast_picture(
     history: pd.DataFrame,
-    test_window: pd.DataFrame,
-    forecast: pd.DataFrame,
+    test_predictions: pd.DataFrame,
     family: str,
     season_length: int,
     max_series: int,
@@ -164,30 +161,29 @@ def forecast_picture(
     a matplotlib ``Figure`` made without pyplot (no backend, no window)."""
     from matplotlib.figure import Figure
 
-    shown = _shown_series(test_window, max_series)
+    shown = _shown_series(test_predictions, max_series)
     recent = _recent(history, max(HISTORY_SEASONS_SHOWN * season_length, 24))
     picture = Figure(figsize=(10, 3 * len(shown)), layout="constrained")
     axes = picture.subplots(len(shown), 1, squeeze=False)
     for axis, name in zip(axes[:, 0], shown, strict=True):
         past = recent[recent[SERIES_ID] == name]
-        actual = test_window[test_window[SERIES_ID] == name]
-        predicted = forecast[forecast[SERIES_ID] == name]
+        window = test_predictions[test_predictions[SERIES_ID] == name]
         axis.plot(past[TIME], past[VALUE], color="#444", label="history")
         axis.plot(
-            actual[TIME], actual[VALUE], color="#2ca02c", label="test window (actual)"
+            window[TIME], window[VALUE], color="#2ca02c", label="test window (actual)"
         )
         axis.plot(
-            predicted[TIME],
-            predicted["forecast"],
+            window[TIME],
+            window["forecast"],
             "--",
             color="#636efa",
             label=f"{family} forecast",
         )
-        if predicted["lo"].notna().all():
+        if window["lo"].notna().all():
             axis.fill_between(
-                predicted[TIME],
-                predicted["lo"],
-                predicted["hi"],
+                window[TIME],
+                window["lo"],
+                window["hi"],
                 alpha=0.2,
                 color="#636efa",
                 label="prediction interval",

@@ -26,7 +26,7 @@ from tabular_mlops.tracking.lineage import CONFIGURATION
 
 REPRODUCES_TAG = "reproduces"
 TEST_PREDICTIONS = "predictions/test_predictions.parquet"
-REGISTRY_STAGE = "promotion"
+REGISTRY_STAGES = ("promotion", "forecast_registration")
 """Left out of a rebuild: it would move the registry's aliases, today's champion."""
 
 
@@ -83,11 +83,13 @@ def rebuild_parameters(configuration: dict[str, Any], snapshot: str) -> dict[str
 
 
 def rebuild_node_names(configuration: dict[str, Any]) -> list[str]:
-    """The nodes of the pipelines the run ran, without the registry stage."""
+    """The nodes of the pipelines the run ran, without the registry stages."""
     ran = sum(
         (pipelines[name] for name in configuration["pipelines"]), start=Pipeline([])
     )
-    left_out = {node.name for node in pipelines[REGISTRY_STAGE].nodes}
+    left_out = {
+        node.name for stage in REGISTRY_STAGES for node in pipelines[stage].nodes
+    }
     return [node.name for node in ran.nodes if node.name not in left_out]
 
 

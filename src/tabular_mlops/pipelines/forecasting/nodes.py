@@ -277,13 +277,25 @@ def forecast_next_steps(scoring_forecaster: RegisteredModel) -> pd.DataFrame:
     return forecast
 
 
+def collect_test_predictions(
+    candidate_comparison: pd.DataFrame,
+    test_window: pd.DataFrame,
+    **test_forecasts: pd.DataFrame,
+) -> pd.DataFrame:
+    """The champion's forecast of the test window beside what happened (``y``): the
+    run's test predictions, which ``kedro reproduce`` compares with a rebuild's."""
+    family = candidate_comparison["family"].iloc[0]
+    return test_window[[SERIES_ID, TIME, VALUE]].merge(
+        test_forecasts[family], on=[SERIES_ID, TIME], validate="one_to_one"
+    )
+
+
 def plot_forecasts(
     history: pd.DataFrame,
-    test_window: pd.DataFrame,
+    test_predictions: pd.DataFrame,
     candidate_comparison: pd.DataFrame,
     series_spec: SeriesSpec,
     forecasting: dict[str, Any],
-    **test_forecasts: pd.DataFrame,
 ) -> tuple[go.Figure, Any]:
     """The champion's forecast of the test window against what happened, per series
     (the first ``forecasting.plotted_series``): plotly for kedro viz, and a PNG (a
@@ -291,8 +303,7 @@ def plot_forecasts(
     family = candidate_comparison["family"].iloc[0]
     arguments = (
         history,
-        test_window,
-        test_forecasts[family],
+        test_predictions,
         family,
         series_spec["season_length"],
         forecasting["plotted_series"],

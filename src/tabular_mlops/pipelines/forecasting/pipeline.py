@@ -7,6 +7,7 @@ from tabular_mlops.core.forecasters import FORECASTING_FAMILIES
 
 from .nodes import (
     backtest_forecaster,
+    collect_test_predictions,
     decide_forecast_promotion,
     evaluate_forecaster,
     fit_forecaster,
@@ -101,20 +102,30 @@ def create_pipeline(**kwargs) -> Pipeline:
 
 
 def create_report_pipeline(**kwargs) -> Pipeline:
-    """The champion's forecast of the test window, the backtest errors per fold and
-    the residual autocorrelation: plotly figures for kedro viz (and a PNG)."""
+    """The champion's forecast of the test window (``test_predictions``, also in
+    MLflow), the backtest errors per fold and the residual autocorrelation: plotly
+    figures for kedro viz (and a PNG)."""
     return Pipeline(
         [
             Node(
-                func=plot_forecasts,
+                func=collect_test_predictions,
                 inputs={
-                    "history": "history",
-                    "test_window": "test_window",
                     "candidate_comparison": "candidate_comparison",
-                    "series_spec": "series_spec",
-                    "forecasting": "params:forecasting",
+                    "test_window": "test_window",
                     **_by_family("test_forecast"),
                 },
+                outputs="test_predictions",
+                name="collect_test_predictions",
+            ),
+            Node(
+                func=plot_forecasts,
+                inputs=[
+                    "history",
+                    "test_predictions",
+                    "candidate_comparison",
+                    "series_spec",
+                    "params:forecasting",
+                ],
                 outputs=["test_forecast_plot", "test_forecast_picture"],
                 name="plot_forecasts",
             ),
