@@ -340,3 +340,16 @@ def test_the_bundled_air_passengers_series_trains_from_kedro_run_train(tmp_path)
     assert "Registered as champion: first model of 'tabular_mlops_forecasting'" in (
         completed.stderr
     )
+
+
+def test_a_forecasting_run_rebuilds_identically_from_its_snapshot(project, client):
+    version = client.get_model_version_by_alias(MODEL, "champion")
+    versions_before = len(client.search_model_versions(f"name = '{MODEL}'"))
+    result = CliRunner().invoke(cli, ["reproduce", version.run_id])
+    assert result.exit_code == 0, result.output
+    assert re.search(
+        r"identical: run \w+ rebuilt run \w+; its \d+ metrics and its "
+        r"test predictions match",
+        result.output,
+    ), result.output[-2000:]
+    assert len(client.search_model_versions(f"name = '{MODEL}'")) == versions_before
