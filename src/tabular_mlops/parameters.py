@@ -276,33 +276,31 @@ def _describe(error: Mapping[str, Any]) -> str:
 
 
 def _family_problems(params: dict[str, Any]) -> list[str]:
-    """Each family's block names that family, and has a search space."""
+    """Each family's block names that family, and each model family (not the
+    forecasting ones) has a search space."""
     problems = []
+    for families, entry in (
+        (MODEL_FAMILIES, "candidate"),
+        (FORECASTING_FAMILIES, "forecaster"),
+    ):
+        for family in families:
+            block = params.get(family)
+            config = block.get(entry) if isinstance(block, dict) else None
+            named = config.get("family") if isinstance(config, dict) else family
+            if named != family:
+                problems.append(
+                    f"{family}.{entry}.family = {named!r}: must be '{family}', the "
+                    "name of its block"
+                )
     tuning = params.get("tuning")
     spaces = tuning.get("search_spaces") if isinstance(tuning, dict) else None
-    for family in MODEL_FAMILIES:
-        block = params.get(family)
-        candidate = block.get("candidate") if isinstance(block, dict) else None
-        named = candidate.get("family") if isinstance(candidate, dict) else family
-        if named != family:
-            problems.append(
-                f"{family}.candidate.family = {named!r}: must be '{family}', the "
-                "name of its block"
-            )
-        if isinstance(spaces, dict) and family not in spaces:
-            problems.append(
-                f"tuning.search_spaces.{family}: missing; every model family needs "
-                "a search space"
-            )
-    for family in FORECASTING_FAMILIES:
-        block = params.get(family)
-        forecaster = block.get("forecaster") if isinstance(block, dict) else None
-        named = forecaster.get("family") if isinstance(forecaster, dict) else family
-        if named != family:
-            problems.append(
-                f"{family}.forecaster.family = {named!r}: must be '{family}', the "
-                "name of its block"
-            )
+    if isinstance(spaces, dict):
+        problems += [
+            f"tuning.search_spaces.{family}: missing; every model family needs "
+            "a search space"
+            for family in MODEL_FAMILIES
+            if family not in spaces
+        ]
     return problems
 
 

@@ -4,6 +4,7 @@ starts listen on 127.0.0.1 and stop with it; the browser is Debian's Chromium.""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import pickle
@@ -17,6 +18,7 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
+import mlflow
 import pandas as pd
 import pytest
 from click.testing import Result
@@ -207,3 +209,15 @@ def unchanged_except(before: dict[str, str], after: dict[str, str], layers) -> N
         assert key.startswith(("mlflow run", *rewritable)), f"{key} was written"
         if key.startswith("mlflow run"):
             assert after[key] == "FAILED"
+
+
+@contextlib.contextmanager
+def tracking_store(project: Path) -> Iterator[MlflowClient]:
+    """The project's tracking store as MLflow's current one (``models:/`` URIs
+    included) while the block runs, the previous one after."""
+    previous = mlflow.get_tracking_uri()
+    mlflow.set_tracking_uri(f"sqlite:///{project}/mlflow.db")
+    try:
+        yield MlflowClient()
+    finally:
+        mlflow.set_tracking_uri(previous)

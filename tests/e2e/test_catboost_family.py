@@ -16,7 +16,7 @@ import pytest
 import requests
 
 from tests.conftest import crippled, make_project, model_server, run_pipeline
-from tests.e2e.conftest import install_clean_python, predict_in
+from tests.e2e.conftest import install_clean_python, predict_in, tracking_store
 
 pytestmark = pytest.mark.integration
 
@@ -76,11 +76,8 @@ def project(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def client(project: Path) -> Iterator[mlflow.MlflowClient]:
-    """The project's tracking store, also for ``models:/`` URIs while the tests run."""
-    previous = mlflow.get_tracking_uri()
-    mlflow.set_tracking_uri(f"sqlite:///{project}/mlflow.db")
-    yield mlflow.MlflowClient()
-    mlflow.set_tracking_uri(previous)
+    with tracking_store(project) as client:
+        yield client
 
 
 def test_catboost_is_the_registered_champion_logged_like_the_others(client):

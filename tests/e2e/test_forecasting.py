@@ -27,6 +27,7 @@ from tests.e2e.conftest import (
     predict_in,
     printed_last,
     snapshot,
+    tracking_store,
     unchanged_except,
 )
 
@@ -96,10 +97,8 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 
 @pytest.fixture(scope="module")
 def client(project: Path) -> Iterator[mlflow.MlflowClient]:
-    previous = mlflow.get_tracking_uri()
-    mlflow.set_tracking_uri(f"sqlite:///{project}/mlflow.db")
-    yield mlflow.MlflowClient()
-    mlflow.set_tracking_uri(previous)
+    with tracking_store(project) as client:
+        yield client
 
 
 def comparison(project: Path) -> pd.DataFrame:

@@ -194,6 +194,14 @@ def stage_model_code(folder: Path) -> Path:
     return staged
 
 
+def _metrics_table(metrics: dict[str, float]) -> str:
+    """``metrics`` as a Markdown table, by name."""
+    rows = "\n".join(
+        f"| {name} | {value:.4f} |" for name, value in sorted(metrics.items())
+    )
+    return f"| metric | value |\n|---|---|\n{rows}"
+
+
 def model_card(
     feature_spec: FeatureSpec, family: str, metrics: dict[str, float], data_name: str
 ) -> str:
@@ -209,17 +217,13 @@ def model_card(
     dropped = "; ".join(
         f"`{column}` ({reason})" for column, reason in feature_spec["dropped"].items()
     )
-    scores = "\n".join(
-        f"| {name} | {value:.4f} |" for name, value in sorted(metrics.items())
-    )
     return (
         f"# Model card: {family} predicting `{feature_spec['target']}`\n\n"
         f"- **Task**: {task}{classes}\n"
         f"- **Data**: {data_name}, {feature_spec['rows']} labelled rows\n"
         f"- **Inputs** (source-table columns): {inputs}\n"
         f"- **Ignored columns**: {dropped or 'none'}\n\n"
-        "## Held-out metrics\n\n| metric | value |\n|---|---|\n"
-        f"{scores}\n\n"
+        f"## Held-out metrics\n\n{_metrics_table(metrics)}\n\n"
         "## Use\n\n"
         "Send rows in the source table's columns (extra columns are ignored); the "
         "model returns `predicted` and, for classification, `proba_<class>`. It is a "
@@ -236,9 +240,6 @@ def forecast_model_card(
     named = ", ".join(series[:10]) + (
         f" and {len(series) - 10} more" if len(series) > 10 else ""
     )
-    scores = "\n".join(
-        f"| {name} | {value:.4f} |" for name, value in sorted(metrics.items())
-    )
     return (
         f"# Model card: {family} forecasting `{series_spec['target']}`\n\n"
         f"- **Task**: forecasting {series_spec['horizon']} steps of "
@@ -248,7 +249,7 @@ def forecast_model_card(
         f"- **Exogenous columns** (lag models read them {series_spec['horizon']} "
         f"steps later): {', '.join(series_spec['exogenous']) or 'none'}\n\n"
         "## Test-window errors (fitted before the last horizon steps)\n\n"
-        f"| metric | value |\n|---|---|\n{scores}\n\n"
+        f"{_metrics_table(metrics)}\n\n"
         "## Use\n\n"
         "Send rows of `unique_id` (the series) to get the steps after the history "
         "it was fitted on, or rows of `unique_id`, `ds` and `y` (a recent history) "

@@ -103,3 +103,21 @@ def decide_promotion(
             "Registering as %s: %s", decision["alias"], reason
         )
     return decision
+
+
+def registration(decision: dict[str, Any], family: str) -> dict[str, Any]:
+    """What the registry needs from a decision: the alias, the version this run
+    links to instead of registering (the champion itself, refitted) and the tags
+    that explain the version."""
+    metric = decision["metric"]
+    return {
+        "alias": decision["alias"],
+        "existing_version": None
+        if decision["register"]
+        else decision["champion_version"],
+        "tags": {
+            f"test_{metric}": f"{decision['new'][metric]:.6f}",
+            "promotion": decision["reason"],
+            "family": family,
+        },
+    }

@@ -234,9 +234,9 @@ def prepare_forecaster_registration(
     data: dict[str, Any],
 ) -> dict[str, Any]:
     """The forecaster with a request example (the first series' last steps, as many
-    as a request needs, dates as text), its signature, the alias it earned, the tags that explain it and its card."""
-    champion = candidate_comparison.iloc[0]
-    metric = promotion_decision["metric"]
+    as a request needs, dates as text), its signature, the alias it earned, the tags
+    that explain it and its card."""
+    family = str(candidate_comparison["family"].iloc[0])
     spec = forecast_model.feature_spec
     first_series = history[history[SERIES_ID] == spec["series"][0]]
     example = first_series.tail(spec["min_history"])
@@ -246,18 +246,10 @@ def prepare_forecaster_registration(
             **{TIME: example[TIME].dt.strftime("%Y-%m-%d %H:%M:%S")}
         ),
         "signature": forecast_signature(spec["exogenous"]),
-        "alias": promotion_decision["alias"],
-        "existing_version": None
-        if promotion_decision["register"]
-        else promotion_decision["champion_version"],
-        "tags": {
-            f"test_{metric}": f"{promotion_decision['new'][metric]:.6f}",
-            "promotion": promotion_decision["reason"],
-            "family": str(champion["family"]),
-        },
+        **promotion.registration(promotion_decision, family),
         "model_card": forecast_model_card(
-            forecast_model.feature_spec,
-            family=str(champion["family"]),
+            spec,
+            family=family,
             metrics=promotion_decision["new"],
             data_name=source_name(data),
         ),

@@ -109,7 +109,7 @@ def prepare_registration(
     """The model with a source-rows input example (its signature: the training
     schema), the alias it earned, the tags that explain it and its model card."""
     champion = candidate_comparison.iloc[0]
-    spec, metric = inference_pipeline.feature_spec, promotion_decision["metric"]
+    spec, family = inference_pipeline.feature_spec, str(champion["family"])
     held_out = {
         name.removeprefix("test_"): float(value)
         for name, value in champion.items()
@@ -119,18 +119,10 @@ def prepare_registration(
         "python_model": inference_pipeline,
         "reference_profile": inference_pipeline.reference_profile,
         "input_example": input_example(X_test, spec, reporting["input_example_rows"]),
-        "alias": promotion_decision["alias"],
-        "existing_version": None
-        if promotion_decision["register"]
-        else promotion_decision["champion_version"],
-        "tags": {
-            f"test_{metric}": f"{promotion_decision['new'][metric]:.6f}",
-            "promotion": promotion_decision["reason"],
-            "family": str(champion["family"]),
-        },
+        **promotion.registration(promotion_decision, family),
         "model_card": model_card(
             spec,
-            family=str(champion["family"]),
+            family=family,
             metrics=held_out,
             data_name=source_name(data),
         ),
