@@ -1,4 +1,6 @@
 import mlflow
+import pytest
+from kedro.io import DataCatalog, DatasetError
 
 from tabular_mlops.tracking.mlflow_hook import BatchedMlflowHook
 
@@ -46,3 +48,30 @@ def test_untracked_parameters_are_not_logged(experiment_id):
     hook._log_param("linear.candidate.hyperparameters.regression.alpha", 1.0)
     hook._log_param("modelling.cv_folds", 5)
     assert hook._pending_params == {"modelling.cv_folds": 5}
+
+
+def catalog_created(conf_catalog: dict) -> DataCatalog:
+    catalog = DataCatalog.from_config(conf_catalog)
+    BatchedMlflowHook().after_catalog_created(
+        catalog=catalog,
+        conf_catalog=conf_catalog,
+        conf_creds={},
+        parameters={},
+        save_version="",
+        load_versions={},
+    )
+    return catalog
+
+
+def test_a_catalog_without_kedro_mlflow_metrics_stays_unbuilt_until_a_node_needs_it():
+    # Building this entry fails: the hook must not build it (nor any other).
+    catalog = catalog_created({"report": {"type": "no_such_module.ReportDataset"}})
+    with pytest.raises(DatasetError, match="no_such_module"):
+        catalog.get("report")
+
+
+def test_kedro_mlflow_metrics_are_still_named_after_their_entry():
+    catalog = catalog_created(
+        {"accuracy": {"type": "kedro_mlflow.io.metrics.MlflowMetricDataset"}}
+    )
+    assert catalog.get("accuracy").key == "accuracy"

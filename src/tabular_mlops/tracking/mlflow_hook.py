@@ -15,6 +15,16 @@ from mlflow.utils.validation import MAX_PARAM_VAL_LENGTH
 
 from tabular_mlops.core.secrets import mask_tree, mask_value
 
+KEDRO_MLFLOW_METRIC_DATASETS = frozenset(
+    {"MlflowMetricDataset", "MlflowMetricHistoryDataset", "MlflowMetricsHistoryDataset"}
+)
+
+
+def _is_kedro_mlflow_metric(entry: Any) -> bool:
+    """Whether a catalog entry (or dataset factory) configures a kedro-mlflow metric."""
+    kind = str(entry.get("type", "")) if isinstance(entry, dict) else ""
+    return kind.rpartition(".")[2] in KEDRO_MLFLOW_METRIC_DATASETS
+
 
 class BatchedMlflowHook(MlflowHook):
     """kedro-mlflow's hook, registered in its place (``settings.py``), that logs a
@@ -29,6 +39,30 @@ class BatchedMlflowHook(MlflowHook):
     def __init__(self, untracked_parameters: tuple[str, ...] = ()) -> None:
         super().__init__()
         self._untracked_parameters = untracked_parameters
+
+    @hook_impl
+    def after_catalog_created(  # noqa: PLR0913 - the hook specification's arguments
+        self,
+        catalog: DataCatalog,
+        conf_catalog: dict[str, Any],
+        conf_creds: dict[str, Any],
+        parameters: dict[str, Any],
+        save_version: str,
+        load_versions: dict[str, str],
+    ) -> None:
+        """kedro-mlflow names its metric datasets after their catalog entries here, and
+        builds every dataset of the catalog to find them: a second of imports
+        (matplotlib, plotly, ...) before the first node. Only a catalog configuring one
+        of them needs it."""
+        if any(_is_kedro_mlflow_metric(entry) for entry in conf_catalog.values()):
+            super().after_catalog_created(
+                catalog=catalog,
+                conf_catalog=conf_catalog,
+                conf_creds=conf_creds,
+                parameters=parameters,
+                save_version=save_version,
+                load_versions=load_versions,
+            )
 
     @hook_impl
     def before_pipeline_run(
