@@ -5,11 +5,12 @@ from __future__ import annotations
 import mlflow
 import pytest
 from kedro.framework.session import KedroSession
-from kedro.io import MemoryDataset
+from kedro.io import CatalogProtocol, MemoryDataset
 from kedro.pipeline import Pipeline
 
 from tabular_mlops.orchestration import end_tracking, nested_params, start_tracking
 from tabular_mlops.pipeline_registry import register_pipelines
+from tests.conftest import make_project
 
 PIPELINES = register_pipelines()
 
@@ -39,11 +40,21 @@ def test_train_tasks_are_the_model_families_and_single_nodes():
     assert {"ingest_source_table", "select_champion", "package_champion"} <= tasks
 
 
+@pytest.fixture(scope="module")
+def airflow_catalog(tmp_path_factory: pytest.TempPathFactory) -> CatalogProtocol:
+    """The `airflow` environment's catalog, built once for every pipeline's test."""
+    project = make_project(tmp_path_factory.mktemp("airflow_project"))
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.chdir(project)  # where a run would start
+        with KedroSession.create(project_path=project, env="airflow") as session:
+            return session.load_context().catalog
+
+
 @pytest.mark.parametrize("pipeline_name", sorted(set(PIPELINES) - {"__default__"}))
-def test_airflow_env_persists_every_dataset_crossing_tasks(project_path, pipeline_name):
-    pipeline = PIPELINES[pipeline_name]
-    with KedroSession.create(project_path=project_path, env="airflow") as session:
-        catalog = session.load_context().catalog
+def test_airflow_env_persists_every_dataset_crossing_tasks(
+    airflow_catalog, pipeline_name
+):
+    pipeline, catalog = PIPELINES[pipeline_name], airflow_catalog
     in_memory = {
         dataset
         for dataset in datasets_crossing_tasks(pipeline)
