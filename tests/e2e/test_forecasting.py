@@ -302,6 +302,18 @@ CASES = [
         ),
         r"The timestamps are irregular.*Set data.frequency",
     ),
+    (
+        "mape_with_zeros",
+        lambda p: (
+            "forecasting.champion_metric=mape,data.filepath="
+            + stores_with(
+                p,
+                "closed_day.csv",
+                lambda t: t.assign(sales=t["sales"].mask(t.index == 9, 0)),
+            )
+        ),
+        r"champion_metric 'mape' cannot rank the forecasters: series '\w+' has zeros",
+    ),
 ]
 
 

@@ -273,6 +273,14 @@ def regular_series(
     regular, dropped = keep_long_enough(
         regular, min_history, forecasting["short_series"]
     )
+    if forecasting["champion_metric"] == "mape" and (regular[VALUE] == 0).any():
+        zeros = regular.loc[regular[VALUE] == 0, SERIES_ID].unique()
+        raise InputError(
+            "forecasting.champion_metric 'mape' cannot rank the forecasters: series "
+            f"{', '.join(repr(str(name)) for name in zeros[:5])} "
+            f"{'has' if len(zeros) == 1 else 'have'} zeros (gaps filled included), "
+            "where MAPE is undefined. Choose mase, smape, mae or rmse."
+        )
     spec: SeriesSpec = {
         "task": "forecasting",
         "target": str(data["target"]),

@@ -1,9 +1,7 @@
 import logging
 
 import pandas as pd
-import pytest
 
-from tabular_mlops.core.errors import InputError
 from tabular_mlops.core.forecasters import FORECASTING_FAMILIES, Forecaster
 from tabular_mlops.pipelines.forecasting import create_pipeline
 from tabular_mlops.pipelines.forecasting.nodes import (
@@ -39,15 +37,6 @@ def test_the_log_says_whether_the_champion_beats_seasonal_naive(caplog):
             auto_ets=scores(0.8),
         )
     assert "No forecaster beats the seasonal-naive baseline" in caplog.text
-
-
-def test_mape_cannot_rank_when_a_series_has_zeros():
-    with pytest.raises(InputError, match="a series has zeros, where MAPE is undefined"):
-        rank_forecasters(
-            {"champion_metric": "mape"},
-            seasonal_naive=scores(1.0),
-            auto_ets=scores(0.8),
-        )
 
 
 def daily(days: int, start: str = "2024-01-01") -> pd.DataFrame:

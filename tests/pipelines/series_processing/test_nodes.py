@@ -23,6 +23,7 @@ FORECASTING = {
     "season_length": None,
     "fill_gaps": "interpolate",
     "short_series": "error",
+    "champion_metric": "mase",
 }
 
 
@@ -49,6 +50,16 @@ def test_ingest_keeps_the_table_as_read_once_it_reads_as_series():
 def test_ingest_refuses_a_table_too_short_to_backtest_before_anything_is_written():
     with pytest.raises(InputError, match="shorter than data.horizon x"):
         ingest_series_table(shops(days=8), DATA, FORECASTING)
+
+
+def test_ingest_refuses_mape_on_series_with_zeros_before_anything_is_written():
+    with pytest.raises(InputError, match="series 'a', 'b' have zeros"):
+        ingest_series_table(shops(), DATA, FORECASTING | {"champion_metric": "mape"})
+    ingest_series_table(
+        shops().assign(sales=lambda t: t["sales"] + 1),
+        DATA,
+        FORECASTING | {"champion_metric": "mape"},
+    )
 
 
 def test_the_layers_fill_gaps_say_so_and_split_in_time(caplog):

@@ -12,7 +12,6 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from tabular_mlops.core import forecast_reports, forecasters, metrics, promotion
-from tabular_mlops.core.errors import InputError
 from tabular_mlops.core.forecasters import BASELINE_FAMILY, Forecaster
 from tabular_mlops.core.model import (
     ForecastModel,
@@ -120,11 +119,6 @@ def rank_forecasters(
     """One row per forecaster, best first by the backtest's mean champion metric;
     the log says whether the champion beats the seasonal-naive baseline."""
     metric = forecasting["champion_metric"]
-    if any(f"cv_{metric}" not in scores for scores in metrics_by_family.values()):
-        raise InputError(
-            f"forecasting.champion_metric '{metric}' cannot rank the forecasters: a "
-            "series has zeros, where MAPE is undefined. Choose mase, smape, mae or rmse."
-        )
     comparison = metrics.rank_candidates(metrics_by_family, metric)
     champion = comparison.iloc[0]
     baseline = comparison.set_index("family").loc[BASELINE_FAMILY]
