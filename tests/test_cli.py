@@ -1,4 +1,5 @@
 import pytest
+from kedro.config import MissingConfigException
 from kedro.framework.cli.project import run as kedro_run
 from kedro.utils import load_obj
 
@@ -34,3 +35,12 @@ def test_the_task_picks_the_pipeline_kedro_run_runs(
     project_path, params, requested, chosen
 ):
     assert task_pipelines(requested, None, None, params) == chosen
+
+
+def test_the_configuration_is_read_only_when_a_task_could_change_the_pipeline(
+    tmp_path,
+):
+    missing = str(tmp_path / "no_conf")  # reading it would fail
+    assert task_pipelines(["tune", "monitor"], None, missing, {}) == ["tune", "monitor"]
+    with pytest.raises(MissingConfigException, match="no_conf"):
+        task_pipelines(["train"], None, missing, {})

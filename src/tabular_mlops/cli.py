@@ -137,7 +137,11 @@ def task_pipelines(
     requested: list[str], env: str | None, conf_source: str | None, params: dict
 ) -> list[str]:
     """``requested`` (none: Kedro's default) with each pipeline replaced by the one
-    the configured ``data.task`` runs instead, if any (``TASK_PIPELINES``)."""
+    the configured ``data.task`` runs instead, if any (``TASK_PIPELINES``). The
+    configuration is read only when some task could replace a requested pipeline."""
+    names = requested or ["__default__"]
+    if not any(name in table for table in TASK_PIPELINES.values() for name in names):
+        return requested
     loader = settings.CONFIG_LOADER_CLASS(
         conf_source=conf_source or str(project_root() / settings.CONF_SOURCE),
         env=env,
@@ -146,7 +150,6 @@ def task_pipelines(
     )
     task = loader["parameters"].get("data", {}).get("task")
     replacements = TASK_PIPELINES.get(task, {})
-    names = requested or ["__default__"]
     if not any(name in replacements for name in names):
         return requested
     chosen = [replacements.get(name, name) for name in names]
