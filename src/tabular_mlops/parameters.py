@@ -13,7 +13,6 @@ import inspect
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
-from kedro.framework.context import KedroContext
 from kedro.framework.hooks import hook_impl
 from kedro.framework.project import pipelines
 from pydantic import (
@@ -365,11 +364,13 @@ class ParameterValidationHook:
     run (so no MLflow run is left behind)."""
 
     @hook_impl(tryfirst=True)
-    def after_context_created(self, context: KedroContext) -> None:
+    def after_catalog_created(self, parameters: dict[str, Any]) -> None:
+        """Reads the parameters the catalog was given (``parameters`` holds them
+        all), rather than loading the configuration once more."""
         used_blocks = {
             name.removeprefix("params:").split(".")[0]
             for pipeline in pipelines.values()
             for name in pipeline.inputs()
             if name.startswith("params:")
         }
-        validate_parameters(context.params, used_blocks)
+        validate_parameters(parameters["parameters"], used_blocks)
