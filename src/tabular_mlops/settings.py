@@ -5,8 +5,14 @@ import warnings
 
 from omegaconf.resolvers import oc
 
-from tabular_mlops.gate_summary import GateSummaryHook
 from tabular_mlops.log_console import quiet_console
+
+# The console leaves out dataset load/save lines and known library noise (info.log
+# keeps them). First: importing the hooks below already makes noise (MLflow's hint
+# about kedro-mlflow's model class, once its hook is imported).
+quiet_console()
+
+from tabular_mlops.gate_summary import GateSummaryHook
 from tabular_mlops.parameters import ParameterValidationHook
 from tabular_mlops.project_paths import project_root
 from tabular_mlops.run_lock import ProjectRunLockHook
@@ -28,9 +34,6 @@ os.environ.setdefault("MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR", "false")
 # and Kedro's warning about the "." that its own namespaces put in dataset names.
 warnings.filterwarnings("ignore", message=r"register_new_resolver\(\) is deprecated")
 warnings.filterwarnings("ignore", message="One or more dataset names contain '.'")
-# The console leaves out dataset load/save lines and known library noise (info.log
-# keeps them).
-quiet_console()
 
 
 HOOKS = (
