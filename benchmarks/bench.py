@@ -10,7 +10,9 @@ Environment: BENCH_REPEATS (default 3) rounds on the default data; BENCH_SIZES (
 BENCH_LARGE_ROWS (default 500000, 0: skipped) rows of one full `train` with the default
 configuration, whose large-data settings apply there; BENCH_COLD_SETUP (default 1, 0:
 skipped) the cold set-up, `make install` against venv + pip from a fresh clone with
-empty caches (both download every package from the index).
+empty caches (both download every package from the index); BENCH_TESTS (default fast:
+`make test-fast`; all: `make test` too, about 20 minutes more; 0: neither) the test
+suite's wall time.
 """
 
 from __future__ import annotations
@@ -388,6 +390,21 @@ def cold_setup(work: Path) -> dict[str, float]:
     return seconds
 
 
+TEST_SUITE_TARGETS = {"test-fast": 60.0, "test": 360.0}
+"""Seconds each ``make`` target of the test suite should take at most."""
+
+
+def test_suite(which: str) -> dict[str, float]:
+    """Wall seconds of ``make test-fast`` (``which``: fast) and ``make test`` (all),
+    run in the checkout as a developer would."""
+    targets = {"fast": ["test-fast"], "all": ["test-fast", "test"]}.get(which, [])
+    seconds = {}
+    for target in targets:
+        seconds[target] = timed(["make", "--no-print-directory", target], REPO, ENV)
+        print(f"make {target}: {seconds[target]:.0f} s", flush=True)  # noqa: T201
+    return seconds
+
+
 def cold_setup_table(seconds: dict[str, float]) -> list[str]:
     return [
         "",
@@ -528,9 +545,10 @@ def targets(
     default: dict[str, list[Sample]],
     scaled: dict[int, dict[str, list[Sample]]],
     cold: dict[str, float],
+    suite: dict[str, float],
 ) -> list[str]:
-    """The performance issue's targets against the measured ratios; a target this
-    benchmark does not measure (yet) says so."""
+    """The performance issue's targets against the measured ratios (the test suite's:
+    seconds); a target this benchmark does not measure (yet) says so."""
     checks: list[tuple[str, float | None, float]] = [
         (
             "Cold set-up (fresh clone, empty caches) <= 0.50x venv + pip",
@@ -570,10 +588,20 @@ def targets(
             return "| not measured | - |"
         return f"| {ratio:.2f}x | {'yes' if ratio <= limit else 'no'} |"
 
+    def suite_verdict(target: str, limit: float) -> str:
+        seconds = suite.get(target)
+        if seconds is None:
+            return "| not measured (BENCH_TESTS=all) | - |"
+        return f"| {seconds:.0f} s | {'yes' if seconds <= limit else 'no'} |"
+
     return [
         "| Target | measured | met |",
         "|---|---|---|",
         *(f"| {label} {verdict(ratio, limit)}" for label, ratio, limit in checks),
+        *(
+            f"| `make {target}` <= {limit:.0f} s {suite_verdict(target, limit)}"
+            for target, limit in TEST_SUITE_TARGETS.items()
+        ),
     ]
 
 
@@ -591,7 +619,8 @@ NOTES = (
     "system of the process. The sweep runs in the `bench` environment (3 CV folds, 50 "
     "boosting iterations, one permutation shuffle; `conf/bench/`), the same for both. "
     "The cold set-up builds the development environment both ways from a fresh clone, "
-    "with empty pip and uv caches. The test-suite targets are not measured here."
+    "with empty pip and uv caches. The test suite runs in the checkout, with pytest-"
+    "xdist on every core, before the other measurements."
 )
 
 
@@ -607,8 +636,10 @@ def main() -> None:
     ][: len(sizes)]
     large_rows = int(os.environ.get("BENCH_LARGE_ROWS", "500000"))
     measure_cold_setup = os.environ.get("BENCH_COLD_SETUP", "1") != "0"
+    tests = os.environ.get("BENCH_TESTS", "fast")
     large: dict[int, Sample] = {}
     cold: dict[str, float] = {}
+    suite: dict[str, float] = {}
     profile: list[str] = []
     load_before = load()
     started = time.perf_counter()
@@ -626,7 +657,7 @@ def main() -> None:
             f"- Benchmark duration: {(time.perf_counter() - started) / 60:.1f} min"
             + ("" if done else " (still running: partial results)"),
             "",
-            *targets(default, scaled, cold),
+            *targets(default, scaled, cold, suite),
             "",
             *tables(default, scaled),
             *(cold_setup_table(cold) if cold else []),
@@ -641,6 +672,7 @@ def main() -> None:
             print("\n".join(report))  # noqa: T201
 
     with tempfile.TemporaryDirectory(prefix="tabular-mlops-bench-") as work:
+        suite |= test_suite(tests)
         if measure_cold_setup:
             cold |= cold_setup(Path(work))
         default = default_data_rounds(Path(work), repeats)
