@@ -447,6 +447,25 @@ def load() -> str:
     ).stdout.strip()
 
 
+def cpu_counters() -> list[int]:
+    """The machine's CPU time since boot by kind (``/proc/stat``: user, nice, system,
+    idle, iowait, irq, softirq, steal, ...); empty where there is no such file."""
+    stat = Path("/proc/stat")
+    return [int(n) for n in stat.read_text().split()[1:9]] if stat.exists() else []
+
+
+def stolen(before: list[int], after: list[int]) -> str:
+    """The share of the busy CPU time that the host (a hypervisor) took for other
+    machines between two readings: each per cent of it slows measured work unevenly."""
+    if not before or not after:
+        return "not known (no /proc/stat)"
+    user, nice, system, _, _, irq, softirq, steal = (
+        end - start for start, end in zip(before, after, strict=True)
+    )
+    busy = user + nice + system + irq + softirq + steal
+    return f"{100 * steal / busy:.0f} % of the busy CPU time" if busy else "0 %"
+
+
 def tables(
     default: dict[str, list[Sample]], scaled: dict[int, dict[str, list[Sample]]]
 ) -> list[str]:
@@ -642,6 +661,7 @@ def main() -> None:
     suite: dict[str, float] = {}
     profile: list[str] = []
     load_before = load()
+    counters_before = cpu_counters()
     started = time.perf_counter()
 
     def write(default: dict[str, list[Sample]], scaled: dict, done: bool) -> None:
@@ -654,6 +674,8 @@ def main() -> None:
             *machine(),
             f"- Load before: `{load_before}`",
             f"- Load after: `{load()}`",
+            "- CPU time taken by the host for other machines (steal) during the "
+            f"benchmark: {stolen(counters_before, cpu_counters())}",
             f"- Benchmark duration: {(time.perf_counter() - started) / 60:.1f} min"
             + ("" if done else " (still running: partial results)"),
             "",
