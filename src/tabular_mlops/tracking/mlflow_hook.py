@@ -41,7 +41,7 @@ class BatchedMlflowHook(MlflowHook):
         self._untracked_parameters = untracked_parameters
 
     @hook_impl
-    def after_catalog_created(  # noqa: PLR0913 - the hook specification's arguments
+    def after_catalog_created(
         self,
         catalog: DataCatalog,
         conf_catalog: dict[str, Any],
