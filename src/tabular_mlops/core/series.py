@@ -273,8 +273,9 @@ def regular_series(
     regular, dropped = keep_long_enough(
         regular, min_history, forecasting["short_series"]
     )
-    if forecasting["champion_metric"] == "mape" and (regular[VALUE] == 0).any():
-        zeros = regular.loc[regular[VALUE] == 0, SERIES_ID].unique()
+    zero = regular[VALUE] == 0
+    if forecasting["champion_metric"] == "mape" and zero.any():
+        zeros = regular.loc[zero, SERIES_ID].unique()
         raise InputError(
             "forecasting.champion_metric 'mape' cannot rank the forecasters: series "
             f"{', '.join(repr(str(name)) for name in zeros[:5])} "
