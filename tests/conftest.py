@@ -28,7 +28,7 @@ def pytest_configure(config: pytest.Config) -> None:
     """Each pytest-xdist worker gets its share of the cores for OpenMP (histogram
     gradient boosting, mlforecast's lag models), before scikit-learn loads it: with a
     thread per core in every worker, OpenMP's spinning threads fought over the cores
-    and `make test-fast` took 101 s instead of 64. The `kedro` runs the tests start
+    and `make test-fast` took 101 s instead of 54. The `kedro` runs the tests start
     inherit it."""
     workers = os.environ.get("PYTEST_XDIST_WORKER_COUNT")  # set in workers only
     if workers:
