@@ -23,6 +23,8 @@ def record(message: str, level: int = logging.INFO) -> logging.LogRecord:
         "Completed 35 out of 35 tasks",
         "No typed parameter requirements found, returning original parameters",
         "/x/data_validation.py:187: UserWarning: \x1b[33mAdd type hints to the `predict` method",
+        "/x/sklearn/utils/parallel.py:144: UserWarning: \n`sklearn.utils.parallel.delayed`"
+        " should be used with `sklearn.utils.parallel.Parallel` to make it possible",
     ],
 )
 def test_dataset_lines_and_library_noise_stay_off_the_console(message):

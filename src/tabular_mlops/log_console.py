@@ -40,6 +40,9 @@ QUIET_ON_CONSOLE = re.compile(
             r"possible convergence problem: minimize gave code",
             # MLflow on a run's dataset input with integer columns (not a model schema).
             r"Inferred schema contains integer column",
+            # scikit-learn, when the forest's tree-fitting threads (n_jobs) race on
+            # Python's warning filters (catch_warnings is not thread-safe): harmless.
+            r"`sklearn.utils.parallel.delayed` should be used with",
         ]
     )
 )
