@@ -149,6 +149,13 @@ def paired(ours: list[Sample], peer: list[Sample], field: str) -> float:
     )
 
 
+def concurrency_bound(first_node: float, cpu: float, cores: int) -> float:
+    """The least wall time any concurrent runner could give a run on ``cores`` cores:
+    up to the first node a run is one process (serial), and at best every CPU second
+    after it is spread over every core. A runner adds CPU time, it never removes it."""
+    return first_node + (cpu - first_node) / cores
+
+
 def default_data_rounds(work: Path, repeats: int) -> dict[str, list[Sample]]:
     """Per round, side by side: the stages without registration against the plain
     script, a no-change re-run, then the whole `train` (a first registration, in a
@@ -480,6 +487,11 @@ def tables(
 
     lines: list[str] = []
     if full:
+        bound = statistics.median(
+            concurrency_bound(run.first_node, run.cpu, os.cpu_count() or 1)
+            for run in full
+            if run.first_node is not None
+        )
         lines += [
             "### `train` stages `data_processing`, `modelling`, `reporting` on the default "
             f"data (median of {len(full)} alternating rounds)",
@@ -500,6 +512,10 @@ def tables(
             "figure least disturbed by other load on the machine): wall ours / plain "
             f"{paired(full, plain, 'wall'):.2f}, CPU ours / plain "
             f"{paired(full, plain, 'cpu'):.2f}, re-run / full {paired(rerun, full, 'wall'):.2f}.",
+            "",
+            "Bound for any concurrent runner (its time to first node, then the rest of "
+            f"its CPU time over all {os.cpu_count()} cores; median of the rounds): "
+            f"{bound:.1f} s, {bound / median(plain, 'wall'):.2f}x plain.",
             "",
             "Individual wall times (s): ours "
             + ", ".join(f"{s.wall:.1f}" for s in full)
@@ -568,7 +584,7 @@ def targets(
 ) -> list[str]:
     """The performance issue's targets against the measured ratios (the test suite's:
     seconds); a target this benchmark does not measure (yet) says so."""
-    checks: list[tuple[str, float | None, float]] = [
+    checks: list[tuple[str, float | None, float | None]] = [
         (
             "Cold set-up (fresh clone, empty caches) <= 0.50x venv + pip",
             cold["ours"] / cold["plain"] if cold else None,
@@ -594,17 +610,19 @@ def targets(
         samples = scaled[1_000_000]
         ratio = median(samples["ours"], "rss_mb") / median(samples["plain"], "rss_mb")
         checks.append(("1,000,000 rows peak RSS <= 1.00x plain", ratio, 1.0))
-    if default.get("train"):
+    if default.get("train"):  # the issue asks for it reported, its limit is at 1M rows
         ratio = median(default["train"], "rss_mb") / median(
             default["plain_register"], "rss_mb"
         )
         checks.append(
-            ("Whole `train` peak RSS <= 1.00x plain + registration", ratio, 1.0)
+            ("Whole `train` peak RSS vs plain + registration (reported)", ratio, None)
         )
 
-    def verdict(ratio: float | None, limit: float) -> str:
+    def verdict(ratio: float | None, limit: float | None) -> str:
         if ratio is None:
             return "| not measured | - |"
+        if limit is None:
+            return f"| {ratio:.2f}x | reported |"
         return f"| {ratio:.2f}x | {'yes' if ratio <= limit else 'no'} |"
 
     def suite_verdict(target: str, limit: float) -> str:
