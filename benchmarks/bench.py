@@ -11,7 +11,7 @@ BENCH_LARGE_ROWS (default 500000, 0: skipped) rows of one full `train` with the 
 configuration, whose large-data settings apply there; BENCH_COLD_SETUP (default 1, 0:
 skipped) the cold set-up, `make install` against venv + pip from a fresh clone with
 empty caches (both download every package from the index); BENCH_TESTS (default fast:
-`make test-fast`; all: `make test` too, about 20 minutes more; 0: neither) the test
+`make test-fast`; all: `make test` too, about 12 minutes more; 0: neither) the test
 suite's wall time.
 """
 
@@ -610,7 +610,7 @@ def targets(
         samples = scaled[1_000_000]
         ratio = median(samples["ours"], "rss_mb") / median(samples["plain"], "rss_mb")
         checks.append(("1,000,000 rows peak RSS <= 1.00x plain", ratio, 1.0))
-    if default.get("train"):  # the issue asks for it reported, its limit is at 1M rows
+    if default.get("train"):  # reported: the memory limit applies at 1M rows
         ratio = median(default["train"], "rss_mb") / median(
             default["plain_register"], "rss_mb"
         )
