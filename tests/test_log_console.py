@@ -5,7 +5,12 @@ import pytest
 from rich.console import Console
 
 from tabular_mlops import log_console
-from tabular_mlops.log_console import QuietConsoleFilter, progress_bar
+from tabular_mlops.log_console import (
+    MLFLOW_LOGGERS,
+    QuietConsoleFilter,
+    progress_bar,
+    quiet_console,
+)
 
 
 def record(message: str, level: int = logging.INFO) -> logging.LogRecord:
@@ -25,10 +30,21 @@ def record(message: str, level: int = logging.INFO) -> logging.LogRecord:
         "/x/data_validation.py:187: UserWarning: \x1b[33mAdd type hints to the `predict` method",
         "/x/sklearn/utils/parallel.py:144: UserWarning: \n`sklearn.utils.parallel.delayed`"
         " should be used with `sklearn.utils.parallel.Parallel` to make it possible",
+        "Saving scikit-learn models in the pickle or cloudpickle format requires exercising"
+        " caution because these formats rely on Python's object serialization mechanism",
     ],
 )
 def test_dataset_lines_and_library_noise_stay_off_the_console(message):
     assert not QuietConsoleFilter().filter(record(message))
+
+
+def test_mlflow_loggers_with_handlers_of_their_own_are_quieted_too():
+    quiet_console()
+    noise = "Saving scikit-learn models in the pickle or cloudpickle format requires"
+    for name in MLFLOW_LOGGERS:
+        quieted = logging.getLogger(name)
+        assert not quieted.filter(record(noise))
+        assert quieted.filter(record("Registered model 'tabular_mlops'"))
 
 
 def test_everything_else_and_every_error_reaches_the_console():

@@ -36,6 +36,8 @@ QUIET_ON_CONSOLE = re.compile(
             # MLflow's hints for hand-written pyfunc models (ours are deliberate).
             r"Add type hints to the `predict` method",
             r"^Passing a Python object as `python_model`",
+            # MLflow on every cloudpickled model: skops refuses tree models (catalog.yml).
+            r"^Saving scikit-learn models in the pickle or cloudpickle format",
             # statsforecast's AutoARIMA, once per candidate model it tries.
             r"possible convergence problem: minimize gave code",
             # MLflow on a run's dataset input with integer columns (not a model schema).
@@ -58,20 +60,23 @@ class QuietConsoleFilter(logging.Filter):
         )
 
 
+MLFLOW_LOGGERS = ("mlflow.pyfunc", "mlflow.sklearn")
+"""MLflow's loggers that print through MLflow's own handler, not the root logger's."""
+
+
 def quiet_console() -> None:
     """Give the console handlers of the root logger (Kedro's rich handler, from
     ``conf/logging.yml``, a rich ``RichHandler``) the ``QuietConsoleFilter``, and
-    MLflow's pyfunc logger, which prints through handlers of its own. Kedro's logging
-    configuration accepts neither ``()`` factories nor project handler classes,
-    hence code."""
-    for handler in logging.getLogger().handlers:
-        if isinstance(handler, RichHandler) and not any(
-            isinstance(existing, QuietConsoleFilter) for existing in handler.filters
-        ):
-            handler.addFilter(QuietConsoleFilter())
-    pyfunc = logging.getLogger("mlflow.pyfunc")
-    if not any(isinstance(existing, QuietConsoleFilter) for existing in pyfunc.filters):
-        pyfunc.addFilter(QuietConsoleFilter())
+    ``MLFLOW_LOGGERS``. Kedro's logging configuration accepts neither ``()`` factories
+    nor project handler classes, hence code."""
+    handlers = [
+        handler
+        for handler in logging.getLogger().handlers
+        if isinstance(handler, RichHandler)
+    ]
+    for quieted in (*handlers, *map(logging.getLogger, MLFLOW_LOGGERS)):
+        if not any(isinstance(f, QuietConsoleFilter) for f in quieted.filters):
+            quieted.addFilter(QuietConsoleFilter())
 
 
 @contextmanager
