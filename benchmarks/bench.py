@@ -487,11 +487,12 @@ def tables(
 
     lines: list[str] = []
     if full:
-        bound = statistics.median(
+        bounds = [
             concurrency_bound(run.first_node, run.cpu, os.cpu_count() or 1)
             for run in full
             if run.first_node is not None
-        )
+        ]  # none if no run printed its first node: nan, as `median` gives
+        bound = statistics.median(bounds) if bounds else float("nan")
         lines += [
             "### `train` stages `data_processing`, `modelling`, `reporting` on the default "
             f"data (median of {len(full)} alternating rounds)",
